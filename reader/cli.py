@@ -1,0 +1,55 @@
+"""readmark-cli: the library from a terminal. Each command lives in `reader/commands/`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from reader import __version__
+from reader.core.errors import ReadmarkError
+
+# One module per command (or group of commands); each has `register(subparsers)`, which adds its
+# parsers and sets `run=function(args) -> int` on them.
+COMMAND_MODULES = (
+    "reader.commands.extract",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="readmark-cli",
+        description="Readmark from the command line: extract, save, search and export articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"readmark {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="library folder (default: the user data folder, or $READMARK_DATA_DIR)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except ReadmarkError as exc:
+        print(f"readmark-cli: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

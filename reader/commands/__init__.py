@@ -1,0 +1,1 @@
+"""readmark-cli commands, one module each; `reader.cli` assembles them."""

@@ -1,0 +1,47 @@
+"""The errors the core raises on purpose; each message is meant for a person to read."""
+
+from __future__ import annotations
+
+
+class ReadmarkError(Exception):
+    """Base of every error Readmark reports to the user as a message, not a traceback."""
+
+
+class LoadError(ReadmarkError):
+    """A source could not be loaded (file, URL, stdin)."""
+
+
+class NotFoundError(LoadError):
+    """The file does not exist or the server answered 404/410."""
+
+
+class NetworkError(LoadError):
+    """DNS failure, refused or reset connection, TLS failure."""
+
+
+class FetchTimeoutError(LoadError):
+    """The server did not answer in time."""
+
+
+class HTTPStatusError(LoadError):
+    """The server answered with an error status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TooLargeError(LoadError):
+    """The body (or its decompressed form) is over the size limit."""
+
+
+class UnsupportedContentError(LoadError):
+    """The content is not HTML or text (an image, a PDF, a zip...)."""
+
+
+class ExtractionError(ReadmarkError):
+    """The page loaded but holds no readable article."""
+
+
+class LibraryError(ReadmarkError):
+    """The library file cannot be opened or written."""

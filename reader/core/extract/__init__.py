@@ -1,0 +1,27 @@
+"""Turn a RawPage into an Article: HTML through readability plus cleanup, text through declutter."""
+
+from __future__ import annotations
+
+from reader.core.errors import ExtractionError
+from reader.core.models import Article, RawPage
+
+from .decode import decode_text
+
+
+def extract(raw: RawPage, kind: str | None = None) -> Article:
+    """Extract the article from `raw`; `kind` ("html" or "text") overrides the content type."""
+    kind = kind or ("text" if raw.content_type == "text/plain" else "html")
+    if kind == "text":
+        from .text import extract_text
+
+        article = extract_text(decode_text(raw), url=raw.url)
+    else:
+        from .html import extract_html
+
+        article = extract_html(raw)
+    if not article.text.strip():
+        raise ExtractionError("No readable text was found on this page.")
+    return article
+
+
+__all__ = ["extract", "decode_text"]

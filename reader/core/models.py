@@ -1,0 +1,177 @@
+"""Plain values that flow through the pipeline: fetched pages, articles, mentions, annotations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class BlockKind(StrEnum):
+    """The kinds of block an article body is made of."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    QUOTE = "quote"
+    CODE = "code"
+    IMAGE = "image"
+    TABLE = "table"
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """Bytes as loaded from a URL, a file or stdin, before any extraction."""
+
+    data: bytes
+    content_type: str  # "text/html" or "text/plain" (markdown counts as plain text)
+    url: str | None = None  # final URL after redirects; None for local input
+    path: str | None = None  # local file path, when loaded from disk
+    charset: str | None = None  # declared or detected encoding, if known
+    fetched_at: str = ""  # ISO 8601, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Inline:
+    """Inline formatting over a block's text: `kind` is em, strong, code or link."""
+
+    start: int
+    end: int
+    kind: str
+    href: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"start": self.start, "end": self.end, "kind": self.kind}
+        if self.href is not None:
+            data["href"] = self.href
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Inline:
+        return cls(int(data["start"]), int(data["end"]), str(data["kind"]), data.get("href"))
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One block of an article. Its `text` is what the block contributes to `Article.text`.
+
+    For an image the text is its caption (possibly empty) and `src` the image URL. A table keeps
+    its cells in `rows`; its text is the rows joined by tabs and spaces so it stays searchable.
+    """
+
+    kind: BlockKind
+    text: str
+    level: int = 0  # heading level 1-6; list nesting depth for list items
+    ordered: bool = False  # list items of a numbered list
+    inlines: tuple[Inline, ...] = ()
+    src: str | None = None
+    rows: tuple[tuple[str, ...], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind.value, "text": self.text}
+        if self.level:
+            data["level"] = self.level
+        if self.ordered:
+            data["ordered"] = True
+        if self.inlines:
+            data["inlines"] = [inline.to_dict() for inline in self.inlines]
+        if self.src is not None:
+            data["src"] = self.src
+        if self.rows:
+            data["rows"] = [list(row) for row in self.rows]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Block:
+        return cls(
+            kind=BlockKind(data["kind"]),
+            text=str(data.get("text", "")),
+            level=int(data.get("level", 0)),
+            ordered=bool(data.get("ordered", False)),
+            inlines=tuple(Inline.from_dict(i) for i in data.get("inlines", ())),
+            src=data.get("src"),
+            rows=tuple(tuple(str(c) for c in row) for row in data.get("rows", ())),
+        )
+
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """An extracted article: metadata plus blocks.
+
+    `text` is the canonical text: the blocks' texts joined by a newline. Every range in Readmark
+    (mentions, highlights, search hits) is a pair of offsets into it.
+    """
+
+    title: str
+    blocks: tuple[Block, ...]
+    byline: str | None = None
+    site_name: str | None = None
+    section: str | None = None
+    published: str | None = None  # ISO 8601 date or datetime
+    lang: str | None = None  # BCP 47 primary tag, e.g. "en"
+    url: str | None = None
+    canonical_url: str | None = None
+    lead_image: str | None = None
+    excerpt: str | None = None
+    text: str = field(init=False, default="")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", "\n".join(block.text for block in self.blocks))
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+    def block_starts(self) -> list[int]:
+        """Offset in `text` where each block begins."""
+        starts: list[int] = []
+        offset = 0
+        for block in self.blocks:
+            starts.append(offset)
+            offset += len(block.text) + 1
+        return starts
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A recognised entity occurrence: `text[start:end]` of its article."""
+
+    start: int
+    end: int
+    label: str  # OntoNotes label: PERSON, ORG, GPE, LOC, NORP, DATE, ...
+    entity_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One entity of an article; `key` is the normalised name plus label, stable across articles."""
+
+    key: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """A user highlight with an optional note, anchored by position and by quote."""
+
+    id: str
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    text_hash: str = ""
+    color: str = "yellow"
+    note: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+    orphaned: bool = False
