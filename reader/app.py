@@ -1,0 +1,95 @@
+"""The `readmark` GUI entry: parse arguments, open the library, show the window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="readmark", description="Readmark, a local-first reader.")
+    parser.add_argument("source", nargs="?", help="URL or file to open (and save)")
+    parser.add_argument("--data-dir", metavar="DIR", help="library folder")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="render the window to a PNG and exit")
+    parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size")
+    parser.add_argument("--theme", choices=["light", "sepia", "dark"], help="colour theme")
+    parser.add_argument("--version", action="version", version=f"readmark {__version__}")
+    return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"readmark: --size must look like 1280x800, not {text!r}") from None
+    return width, height
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    width, height = _size(args.size)
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from reader.core.errors import ReadmarkError
+    from reader.core.library import Library
+    from reader.core.paths import data_dir, library_path
+    from reader.ui.controllers import ArticleLoader
+    from reader.ui.main_window import MainWindow
+    from reader.ui.tasks import TaskRunner
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Readmark")
+    app.setOrganizationName("Readmark")
+    folder = data_dir(args.data_dir)
+    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    if args.theme:
+        settings.setValue("theme", args.theme)
+    try:
+        library = Library(library_path(args.data_dir))
+        first_id = library.ensure_sample()
+        if args.source and args.screenshot:
+            first_id = library.add_source(args.source)
+    except ReadmarkError as exc:
+        if args.screenshot:
+            print(f"readmark: {exc}", file=sys.stderr)
+            return 1
+        QMessageBox.critical(None, "Readmark", str(exc))
+        return 1
+
+    tasks = TaskRunner()
+    loader = ArticleLoader(library.path, tasks)
+    window = MainWindow(library, loader, settings)
+    window.resize(width, height)
+    target = first_id if first_id is not None else library.last_opened_id()
+    if target is not None:
+        window.open_article(target)
+    if args.source and not args.screenshot:
+        window.open_source(args.source)
+
+    if args.screenshot:
+        window.show()
+        app.processEvents()
+        out = Path(args.screenshot)
+        ok = window.grab().save(str(out))
+        window.close()
+        library.close()
+        if not ok:
+            print(f"readmark: could not write {out}", file=sys.stderr)
+            return 1
+        return 0
+
+    window.show()
+    code = app.exec()
+    tasks.wait(5000)
+    library.close()
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
