@@ -14,7 +14,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="readmark", description="Readmark, a local-first reader.")
     parser.add_argument("source", nargs="?", help="URL or file to open (and save)")
     parser.add_argument("--data-dir", metavar="DIR", help="library folder")
-    parser.add_argument("--screenshot", metavar="FILE.png", help="render the window to a PNG and exit")
+    parser.add_argument(
+        "--screenshot", metavar="FILE.png", help="render the window to a PNG and exit"
+    )
     parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size")
     parser.add_argument("--theme", choices=["light", "sepia", "dark"], help="colour theme")
     parser.add_argument("--version", action="version", version=f"readmark {__version__}")

@@ -109,7 +109,7 @@ class Library:
         return self.add_article(article, raw)
 
     def add_article(self, article: Article, raw: RawPage | None = None) -> int:
-        """Save `article`; the same URL (or the same local file content) updates, never duplicates."""
+        """Save `article`; the same URL (or local file content) updates, never duplicates."""
         row = article_to_row(article)
         existing = None
         if raw is not None:

@@ -27,7 +27,7 @@ class LibraryListModel(QAbstractListModel):
         self._exhausted = len(self._rows) < PAGE_SIZE
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else len(self._rows)
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802

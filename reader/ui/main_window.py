@@ -64,8 +64,9 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         self.addToolBar(toolbar)
         self.open_url_action = self._action("Open URL…", QKeySequence("Ctrl+L"), self.ask_url)
-        self.open_file_action = self._action("Open File…", QKeySequence.StandardKey.Open,
-                                             self.ask_file)
+        self.open_file_action = self._action(
+            "Open File…", QKeySequence.StandardKey.Open, self.ask_file
+        )
         toolbar.addAction(self.open_url_action)
         toolbar.addAction(self.open_file_action)
         toolbar.addSeparator()
@@ -73,7 +74,7 @@ class MainWindow(QMainWindow):
             action = self._action(name.capitalize(), None, lambda n=name: self.apply_theme(n))
             toolbar.addAction(action)
 
-    def _action(self, text: str, shortcut: object, slot) -> QAction:  # noqa: ANN001
+    def _action(self, text: str, shortcut: object, slot) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(shortcut)  # type: ignore[arg-type]

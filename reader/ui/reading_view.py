@@ -8,6 +8,7 @@ for images before the offset (kept in `PositionMap`).
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,6 +31,15 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from reader.core.models import Article, BlockKind, Mention
 from reader.ui.theme import LABEL_GROUPS, THEMES, Theme, Typography
 
+SERIF_FAMILIES = (
+    "Georgia",
+    "Charter",
+    "Source Serif 4",
+    "Noto Serif",
+    "DejaVu Serif",
+    "Liberation Serif",
+    "Times New Roman",
+)
 HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 
 
@@ -66,8 +76,7 @@ def resolve_family(name: str) -> str:
     }
     if name == "serif":
         families = set(QFontDatabase.families())
-        for candidate in ("Georgia", "Charter", "Source Serif 4", "DejaVu Serif", "Liberation Serif",
-                          "Noto Serif", "Times New Roman"):
+        for candidate in SERIF_FAMILIES:
             if candidate in families:
                 return candidate
         return "serif"
@@ -238,13 +247,13 @@ class ReadingView(QTextBrowser):
         self.setDocument(document)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def _insert_inline_text(self, cursor: QTextCursor, text: str, inlines, fmt) -> None:  # noqa: ANN001
+    def _insert_inline_text(self, cursor: QTextCursor, text: str, inlines, fmt) -> None:
         if not inlines:
             cursor.insertText(text, fmt)
             return
         # Split the text at inline boundaries and give each piece its formats.
         cuts = sorted({0, len(text), *(i.start for i in inlines), *(i.end for i in inlines)})
-        for left, right in zip(cuts, cuts[1:], strict=False):
+        for left, right in itertools.pairwise(cuts):
             piece_format = QTextCharFormat(fmt)
             for inline in inlines:
                 if inline.start <= left and right <= inline.end:
@@ -303,5 +312,3 @@ class ReadingView(QTextBrowser):
         if url.scheme() in ("http", "https"):
             self.link_opened.emit(url.toString())
             QDesktopServices.openUrl(url)
-
-
