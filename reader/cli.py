@@ -12,9 +12,9 @@ from reader.core.errors import ReadmarkError
 
 # One module per command (or group of commands); each has `register(subparsers)`, which adds its
 # parsers and sets `run=function(args) -> int` on them.
-COMMAND_MODULES = (
+COMMAND_MODULES = [
     "reader.commands.extract",
-)
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
