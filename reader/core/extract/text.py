@@ -1,36 +1,282 @@
-"""Plain-text input: a note stays whole; a dump of a whole web page is decluttered."""
+"""Plain-text input: a note stays whole; a dump of a whole web page is decluttered.
+
+A page dump has the page `<title>` on its first line and then every visible block of the page, one
+per paragraph: menus, the headline, the body, related lists, comments, footers. The body is found
+as the best-scoring contiguous run of blocks (long, sentence-like blocks score; short menu-like
+blocks cost), anchored after the headline when the headline is found, and cut where a
+"Related posts"-style heading or site boilerplate begins.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from reader.core.models import Article, Block, BlockKind
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014-]\s+")
+MAX_TITLE_CHARS = 300
+# A dump has at least this many blocks; anything shorter is treated as a note.
+MIN_DUMP_BLOCKS = 6
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|::|»|•)\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]:]\s*$")
+_SITE_LIKE = re.compile(r"^[\w.-]+\.[a-z]{2,}$", re.IGNORECASE)
+
+# Headings after which the rest of the page is not the article.
+_STOP_HEADING = re.compile(
+    r"^(?:related(?:\s+\w+){0,2}|related\s+\w+\s*:.{0,60}"
+    r"|more\s+(?:from|on|in|about|stories|news|articles|to\s+read)\b.{0,60}"
+    r"|(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)).{0,30}|recommended(?:\s+\w+){0,2}"
+    r"|read\s+next|most\s+(?:read|popular|viewed|shared).{0,30}"
+    r"|trending(?:\s+\w+){0,2}|popular(?:\s+\w+){0,2}|latest(?:\s+\w+){0,2}|top\s+stories"
+    r"|(?:top\s+rated\s+|\d+\s+)?comments?(?:\s*\(\d+\))?|leave\s+a\s+(?:comment|reply)"
+    r"|about\s+the\s+author|sign\s+up.{0,40}newsletter.{0,40}"
+    r"|editor'?s?\s+picks?|what\s+to\s+read\s+next|next\s+(?:article|story|post)"
+    r"|previous\s+(?:article|story|post)|further\s+reading|popular\s+now|don'?t\s+miss"
+    r"|from\s+around\s+the\s+web|recent\s+posts|\[\s*\d+\s+comments?\s*\])[\s:.!]*$"
+    # The start of a comment thread.
+    r"|^\d+\s+(?:responses?|comments?|replies|thoughts?)\b.{0,200}$|^.{1,60}\ssays:$"
+    r"|^(?:permalink\b.*)?\d*\s*comments?\s+feed\b.*$",
+    re.IGNORECASE,
+)
+
+# Short blocks that sit inside articles without ending them.
+_FURNITURE = re.compile(
+    r"^(?:advertisement|sponsored(?:\s+content)?|read\s+(?:more|also)|also\s+read|see\s+also"
+    r"|share(?:\s+this(?:\s+\w+)?)?|tags?|topics?|filed\s+under|continue\s+reading.{0,40}"
+    r"|story\s+continues\s+below.{0,30}|skip\s+(?:to|ad).{0,30})[\s:.!]*$",
+    re.IGNORECASE,
+)
+
+# Blocks that are site furniture wherever they appear.
+_BOILERPLATE = re.compile(
+    r"(?:\bcookies?\b.*\b(?:accept|consent|experience|policy|use)\b"
+    r"|\b(?:accept|consent)\b.*\bcookies?\b"
+    r"|^\s*(?:©|\(c\)|copyright\b)|all\s+rights\s+reserved"
+    r"|\bsubscribe\s+to\s+(?:our|the)\b.*\bnewsletter|\bsign\s+up\s+for\s+(?:our|the)\b"
+    r"|^\s*share\s+(?:this|on)\b|^\s*(?:follow\s+us|click\s+here\s+to)\b"
+    r"|^\s*click\s+to\s+(?:share|email|print)\b|\(opens\s+in\s+(?:a\s+)?new\s+window\)"
+    r"|\bterms\s+of\s+(?:use|service)\b.*\bprivacy\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleParts:
+    title: str
+    section: str | None
+    site: str | None
 
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs separated by blank lines; inner line breaks become spaces."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = []
-    for chunk in re.split(r"\n\s*\n", text):
+    for chunk in re.split(r"\n[ \t\f\v]*\n", text):
         joined = " ".join(line.strip() for line in chunk.splitlines() if line.strip())
         if joined:
             paragraphs.append(joined)
     return paragraphs
 
 
+def _norm(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def parse_title_line(line: str, blocks: list[str]) -> TitleParts:
+    """Split "Headline | Section | site" and choose the headline the page itself repeats."""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(line) if p.strip()]
+    if not parts:
+        return TitleParts(line.strip(), None, None)
+    normalised = {_norm(b) for b in blocks[:400]}
+    # The longest leading run of parts that appears as a block of the page is the headline.
+    title_index = None
+    for end in range(len(parts), 0, -1):
+        for start in range(end):
+            candidate = " - ".join(parts[start:end])
+            if _norm(candidate) in normalised and _words(candidate) >= 2:
+                title_index = (start, end)
+                break
+        if title_index:
+            break
+    if title_index is None:
+        # Otherwise the longest part: sites put their name in the short part.
+        longest = max(range(len(parts)), key=lambda i: len(parts[i]))
+        title_index = (longest, longest + 1)
+    start, end = title_index
+    title = line if len(parts) == 1 else _join_original(line, parts[start:end])
+    rest = parts[:start] + parts[end:]
+    site = rest[-1] if rest and end == len(parts) - len(parts[end:]) and parts[end:] else None
+    if site is None and rest and start > 0 and end == len(parts):
+        site = None
+    section = None
+    after = parts[end:]
+    if after:
+        site = after[-1]
+        if len(after) >= 2:
+            section = after[0]
+    elif start > 0:
+        section = parts[0]
+    return TitleParts(title.strip(), section, site)
+
+
+def _join_original(line: str, parts: list[str]) -> str:
+    """The span of `line` covering `parts`, with its original separators."""
+    first = line.find(parts[0])
+    last = line.rfind(parts[-1])
+    if first < 0 or last < 0 or last < first:
+        return " ".join(parts)
+    return line[first : last + len(parts[-1])]
+
+
+def _is_texty(block: str) -> bool:
+    words = _words(block)
+    return (words >= 12 and bool(_SENTENCE_END.search(block))) or words >= 30
+
+
+def _block_score(block: str) -> float:
+    words = _words(block)
+    if _BOILERPLATE.search(block) and words < 80:
+        return -10.0
+    if _FURNITURE.match(block):
+        return 0.0
+    if "\t" in block:
+        # A table row: tables in an article are kept, but they say little about where it is.
+        return 1.0
+    if _is_texty(block):
+        return float(words)
+    if words >= 8 and _SENTENCE_END.search(block):
+        return words * 0.5
+    return -4.0
+
+
+def _best_run(scores: list[float], start_at: int) -> tuple[int, int]:
+    """Maximum-sum contiguous run of blocks at or after `start_at` (end exclusive)."""
+    best = (start_at, start_at)
+    best_sum = 0.0
+    current = 0.0
+    run_start = start_at
+    for index in range(start_at, len(scores)):
+        if current <= 0:
+            current = 0.0
+            run_start = index
+        current += scores[index]
+        if current > best_sum:
+            best_sum = current
+            best = (run_start, index + 1)
+    return best
+
+
+def looks_like_dump(blocks: list[str]) -> bool:
+    if len(blocks) < MIN_DUMP_BLOCKS:
+        return False
+    short = sum(1 for b in blocks if _words(b) < 6)
+    first = _norm(blocks[0])
+    repeated = any(
+        _norm(b) == first or (len(_norm(b)) > 10 and _norm(b) in first) for b in blocks[1:60]
+    )
+    return repeated or short / len(blocks) >= 0.3
+
+
+def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
+    """The title parts and the article paragraphs of a page dump."""
+    title_line, rest = blocks[0], blocks[1:]
+    parts = parse_title_line(title_line, rest)
+    title_key = _norm(parts.title)
+    scores = [_block_score(b) for b in rest]
+    headline_positions = [i for i, b in enumerate(rest) if title_key and _norm(b) == title_key]
+    start_at = 0
+    start, end = _best_run(scores, 0)
+    # When the headline sits shortly before the best run, the article begins after it.
+    if headline_positions:
+        before = [i for i in headline_positions if i < start + 1]
+        if before:
+            start_at = before[-1] + 1
+            anchored = _best_run(scores, start_at)
+            if anchored[1] > anchored[0]:
+                start, end = anchored
+    # Extend backwards over texty blocks directly above the run (leads, standfirsts).
+    while start > start_at and _is_texty(rest[start - 1]) and scores[start - 1] > 0:
+        start -= 1
+    # "Related posts"-style headings split the run; the article is its best-scoring piece.
+    pieces: list[tuple[float, int, int]] = []
+    piece_start = start
+    for index in range(start, end + 1):
+        if index == end or (index > piece_start and _STOP_HEADING.match(rest[index])):
+            pieces.append((sum(max(0.0, s) for s in scores[piece_start:index]), piece_start, index))
+            piece_start = index + 1 if index < end else index
+    _, start, end = max(pieces)
+    body = rest[start:end]
+    body = [
+        b
+        for b in body
+        if _norm(b) != title_key and not _BOILERPLATE.search(b) and not _FURNITURE.match(b)
+    ]
+    # Trailing short blocks are bylines of the next teaser, not article text.
+    while body and not _is_texty(body[-1]) and not _is_credit(body[-1]):
+        body.pop()
+    return parts, body
+
+
+_CREDIT = re.compile(
+    r"^(?:\(?(?:reporting|additional\s+reporting|writing|editing|edited|compiled)\b.*\bby\b"
+    r"|contributed\s+by|with\s+(?:reporting|files)\s+from)",
+    re.IGNORECASE,
+)
+
+
+def _is_credit(block: str) -> bool:
+    return bool(_CREDIT.search(block)) or ("contributed" in block.lower() and _words(block) < 20)
+
+
+def _note(paragraphs: list[str], url: str | None) -> Article:
+    """A note stays whole: the first short line is its title, markdown headings become headings."""
+    title = ""
+    first = paragraphs[0]
+    if first.startswith("#") or (len(first) <= 120 and not first.rstrip().endswith((".", ":"))):
+        title = first.lstrip("#").strip()
+    blocks: list[Block] = []
+    for paragraph in paragraphs:
+        heading = re.match(r"^(#{1,6})\s+(.*)$", paragraph)
+        item = re.match(r"^(?:[-*+]|\d+[.)])\s+(.*)$", paragraph)
+        if heading:
+            blocks.append(
+                Block(BlockKind.HEADING, heading.group(2).strip(), level=len(heading.group(1)))
+            )
+        elif item:
+            blocks.append(
+                Block(
+                    BlockKind.LIST_ITEM,
+                    item.group(1).strip(),
+                    level=1,
+                    ordered=paragraph[0].isdigit(),
+                )
+            )
+        else:
+            blocks.append(Block(BlockKind.PARAGRAPH, paragraph))
+    return Article(title=title[:MAX_TITLE_CHARS], blocks=tuple(blocks), url=url)
+
+
 def extract_text(text: str, url: str | None = None) -> Article:
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         return Article(title="", blocks=(), url=url)
-    title_line = paragraphs[0]
-    parts = _TITLE_SEPARATORS.split(title_line)
-    title = parts[0].strip()
-    section = parts[1].strip() if len(parts) >= 3 else None
-    site = parts[-1].strip() if len(parts) >= 2 else None
-    body = [p for p in paragraphs[1:] if p != title]
+    if not looks_like_dump(paragraphs):
+        return _note(paragraphs, url)
+    parts, body = declutter(paragraphs)
     if not body:
-        body, title = paragraphs, title_line[:120]
+        return _note(paragraphs, url)
+    site = parts.site if parts.site and len(parts.site) <= 80 else None
     blocks = tuple(Block(BlockKind.PARAGRAPH, p) for p in body)
-    return Article(title=title, blocks=blocks, site_name=site, section=section, url=url)
+    return Article(
+        title=parts.title[:MAX_TITLE_CHARS],
+        blocks=blocks,
+        site_name=site,
+        section=parts.section,
+        url=url,
+    )
