@@ -48,6 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Readmark")
     app.setOrganizationName("Readmark")
+    from PySide6.QtGui import QIcon
+
+    from reader.core.resources import resource
+
+    app.setWindowIcon(QIcon(str(resource("icons/readmark.svg"))))
     folder = data_dir(args.data_dir)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     if args.theme:
