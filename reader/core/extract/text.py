@@ -17,16 +17,23 @@ from reader.core.models import Article, Block, BlockKind
 MAX_TITLE_CHARS = 300
 # A dump has at least this many blocks; anything shorter is treated as a note.
 MIN_DUMP_BLOCKS = 6
+# A sentence-like block shorter than this, alone between short blocks, counts as a teaser.
+ISOLATED_MAX_WORDS = 40
+# Extra cost of each further short block in a row.
+STREAK_PENALTY = 1.0
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|·|::|»|•)\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"[.!?。！？…\"'”’»)\]:]\s*$")
 _SITE_LIKE = re.compile(r"^[\w.-]+\.[a-z]{2,}$", re.IGNORECASE)
 
 # Headings after which the rest of the page is not the article.
 _STOP_HEADING = re.compile(
     r"^(?:related(?:\s+\w+){0,2}|related\s+\w+\s*:.{0,60}"
-    r"|more\s+(?:from|on|in|about|stories|news|articles|to\s+read)\b.{0,60}"
+    r"|more\s+(?:from|on|in|about|stories|news|articles|to\s+read)\b.{0,60}|more(?:\s+\w+){1,3}"
+    r"|関連記事|関連ニュース|相关文章|相關文章|artículos\s+relacionados|articles?\s+similaires"
+    r"|ähnliche\s+artikel|leia\s+também|articoli\s+correlati|lees\s+ook|читайте\s+также"
     r"|(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy)).{0,30}|recommended(?:\s+\w+){0,2}"
     r"|read\s+next|most\s+(?:read|popular|viewed|shared).{0,30}"
     r"|trending(?:\s+\w+){0,2}|popular(?:\s+\w+){0,2}|latest(?:\s+\w+){0,2}|top\s+stories"
@@ -62,6 +69,16 @@ _BOILERPLATE = re.compile(
 )
 
 
+_MARKDOWN_LINE = re.compile(r"^(?:#{1,6}\s|[-*+]\s|\d+[.)]\s|>\s|```)")
+
+# Lines around user comments: "2 days ago at 07:52 am", "Rating: 36 Votes", "joe says:", "Reply".
+_COMMENT_META = re.compile(
+    r"(?:\bago\s+at\s+\d|\bat\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?$|^rating:|\bvotes?$|\bsays:$"
+    r"|^(?:reply|report|flag|like|\d+\s+likes?|\d+\s+replies)$)",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TitleParts:
     title: str
@@ -85,7 +102,11 @@ def _norm(text: str) -> str:
 
 
 def _words(text: str) -> int:
-    return len(_WORD.findall(text))
+    """Words, counting two CJK characters as one (those scripts do not separate words)."""
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return len(_WORD.findall(text))
+    return len(_WORD.findall(_CJK.sub(" ", text))) + cjk // 2
 
 
 def parse_title_line(line: str, blocks: list[str]) -> TitleParts:
@@ -94,34 +115,36 @@ def parse_title_line(line: str, blocks: list[str]) -> TitleParts:
     if not parts:
         return TitleParts(line.strip(), None, None)
     normalised = {_norm(b) for b in blocks[:400]}
-    # The longest leading run of parts that appears as a block of the page is the headline.
-    title_index = None
-    for end in range(len(parts), 0, -1):
-        for start in range(end):
-            candidate = " - ".join(parts[start:end])
-            if _norm(candidate) in normalised and _words(candidate) >= 2:
-                title_index = (start, end)
-                break
-        if title_index:
-            break
+    # The longest run of parts that the page repeats as a block of its own is the headline.
+    spans = sorted(
+        ((start, end) for end in range(1, len(parts) + 1) for start in range(end)),
+        key=lambda span: -len(" ".join(parts[span[0] : span[1]])),
+    )
+    title_index = next(
+        (
+            (start, end)
+            for start, end in spans
+            if _words(" ".join(parts[start:end])) >= 2
+            and _norm(" ".join(parts[start:end])) in normalised
+        ),
+        None,
+    )
     if title_index is None:
         # Otherwise the longest part: sites put their name in the short part.
         longest = max(range(len(parts)), key=lambda i: len(parts[i]))
         title_index = (longest, longest + 1)
     start, end = title_index
     title = line if len(parts) == 1 else _join_original(line, parts[start:end])
-    rest = parts[:start] + parts[end:]
-    site = rest[-1] if rest and end == len(parts) - len(parts[end:]) and parts[end:] else None
-    if site is None and rest and start > 0 and end == len(parts):
-        site = None
     section = None
+    site = None
     after = parts[end:]
     if after:
         site = after[-1]
         if len(after) >= 2:
             section = after[0]
     elif start > 0:
-        section = parts[0]
+        site = parts[0] if _SITE_LIKE.match(parts[0]) else None
+        section = None if site else parts[0]
     return TitleParts(title.strip(), section, site)
 
 
@@ -145,6 +168,8 @@ def _block_score(block: str) -> float:
         return -10.0
     if _FURNITURE.match(block):
         return 0.0
+    if _COMMENT_META.search(block) and words < 12:
+        return -10.0
     if "\t" in block:
         # A table row: tables in an article are kept, but they say little about where it is.
         return 1.0
@@ -155,8 +180,8 @@ def _block_score(block: str) -> float:
     return -4.0
 
 
-def _best_run(scores: list[float], start_at: int) -> tuple[int, int]:
-    """Maximum-sum contiguous run of blocks at or after `start_at` (end exclusive)."""
+def _best_run(scores: list[float], start_at: int) -> tuple[int, int, float]:
+    """Maximum-sum contiguous run of blocks at or after `start_at`: start, end (exclusive), sum."""
     best = (start_at, start_at)
     best_sum = 0.0
     current = 0.0
@@ -169,18 +194,23 @@ def _best_run(scores: list[float], start_at: int) -> tuple[int, int]:
         if current > best_sum:
             best_sum = current
             best = (run_start, index + 1)
-    return best
+    return best[0], best[1], best_sum
 
 
 def looks_like_dump(blocks: list[str]) -> bool:
+    """A page dump repeats its title line in the page, or is mostly menu-like short blocks."""
     if len(blocks) < MIN_DUMP_BLOCKS:
         return False
-    short = sum(1 for b in blocks if _words(b) < 6)
+    markdown = sum(1 for b in blocks if _MARKDOWN_LINE.match(b))
+    if markdown >= 0.2 * len(blocks):
+        return False
     first = _norm(blocks[0])
-    repeated = any(
-        _norm(b) == first or (len(_norm(b)) > 10 and _norm(b) in first) for b in blocks[1:60]
-    )
-    return repeated or short / len(blocks) >= 0.3
+    parts = [_norm(p) for p in _TITLE_SEPARATORS.split(blocks[0])]
+    candidates = {first} | {p for p in parts if len(p) >= 12}
+    if any(_norm(b) in candidates for b in blocks[1:200]):
+        return True
+    short = sum(1 for b in blocks if _words(b) < 6)
+    return len(blocks) >= 20 and short / len(blocks) >= 0.5
 
 
 def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
@@ -189,33 +219,80 @@ def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
     parts = parse_title_line(title_line, rest)
     title_key = _norm(parts.title)
     scores = [_block_score(b) for b in rest]
+    # A lone snippet between short blocks is a teaser (kicker, headline, snippet, source), not a
+    # paragraph: article paragraphs come in runs.
+    base = list(scores)
+    for index, score in enumerate(base):
+        if 0 < score < ISOLATED_MAX_WORDS:
+            before = base[index - 1] if index > 0 else -1.0
+            after = base[index + 1] if index + 1 < len(base) else -1.0
+            if before <= 0 and after <= 0:
+                scores[index] = score * 0.5 - 4.0
+    # A long stretch of short blocks (menus, teaser lists, footers) separates more than the sum
+    # of its parts: each further short block in a row costs more.
+    streak = 0
+    for index, score in enumerate(scores):
+        if score < 0:
+            scores[index] = score - STREAK_PENALTY * streak
+            streak += 1
+        elif score > 0:
+            streak = 0
     headline_positions = [i for i, b in enumerate(rest) if title_key and _norm(b) == title_key]
     start_at = 0
-    start, end = _best_run(scores, 0)
-    # When the headline sits shortly before the best run, the article begins after it.
-    if headline_positions:
-        before = [i for i in headline_positions if i < start + 1]
-        if before:
-            start_at = before[-1] + 1
-            anchored = _best_run(scores, start_at)
-            if anchored[1] > anchored[0]:
-                start, end = anchored
+    start, end, best = _best_run(scores, 0)
+    # The article begins after one of the headline's repeats, when a strong run follows one.
+    anchored = [_best_run(scores, i + 1) for i in headline_positions]
+    strong = [run for run in anchored if run[2] >= 0.5 * best and run[1] > run[0]]
+    if strong:
+        start, end, _ = max(strong, key=lambda run: run[2])
+        start_at = max(i + 1 for i in headline_positions if i < start + 1)
     # Extend backwards over texty blocks directly above the run (leads, standfirsts).
     while start > start_at and _is_texty(rest[start - 1]) and scores[start - 1] > 0:
         start -= 1
+    # A block ending in a colon introduces what follows (a list of dates, steps, items).
+    if end < len(rest) and rest[end - 1].rstrip().endswith(":") and _words(rest[end - 1]) >= 3:
+        while (
+            end < len(rest)
+            and _words(rest[end]) >= 3
+            and not _STOP_HEADING.match(rest[end])
+            and not _BOILERPLATE.search(rest[end])
+        ):
+            end += 1
     # "Related posts"-style headings split the run; the article is its best-scoring piece.
     pieces: list[tuple[float, int, int]] = []
     piece_start = start
     for index in range(start, end + 1):
         if index == end or (index > piece_start and _STOP_HEADING.match(rest[index])):
-            pieces.append((sum(max(0.0, s) for s in scores[piece_start:index]), piece_start, index))
+            value = sum(max(0.0, s) for s in scores[piece_start:index])
+            if sum(1 for b in rest[piece_start:index] if _COMMENT_META.search(b)) >= 2:
+                value = 0.0  # a comment thread
+            pieces.append((value, piece_start, index))
             piece_start = index + 1 if index < end else index
-    _, start, end = max(pieces)
-    body = rest[start:end]
+    # The first substantial piece: comment threads after the article can outweigh it.
+    top = max(piece[0] for piece in pieces)
+    chosen = next(i for i, piece in enumerate(pieces) if piece[0] >= 0.4 * top)
+    _, start, end = pieces[chosen]
+    # A teaser box in the middle of an article ("More from UK" and a few headlines) is skipped
+    # when the article visibly goes on after it: several paragraphs and no comment furniture.
+    for _, next_start, next_end in pieces[chosen + 1 :]:
+        following = rest[next_start:next_end]
+        texty = [i for i, b in enumerate(following) if _is_texty(b)]
+        if (
+            len(texty) >= 3
+            and texty[0] <= 8
+            and next_start - end <= 10
+            and not any(_COMMENT_META.search(b) for b in following)
+        ):
+            end = next_end
+        else:
+            break
     body = [
         b
-        for b in body
-        if _norm(b) != title_key and not _BOILERPLATE.search(b) and not _FURNITURE.match(b)
+        for b in rest[start:end]
+        if not _STOP_HEADING.match(b)
+        and _norm(b) != title_key
+        and not _BOILERPLATE.search(b)
+        and not _FURNITURE.match(b)
     ]
     # Trailing short blocks are bylines of the next teaser, not article text.
     while body and not _is_texty(body[-1]) and not _is_credit(body[-1]):
