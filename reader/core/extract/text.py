@@ -201,16 +201,15 @@ def looks_like_dump(blocks: list[str]) -> bool:
     """A page dump repeats its title line in the page, or is mostly menu-like short blocks."""
     if len(blocks) < MIN_DUMP_BLOCKS:
         return False
-    markdown = sum(1 for b in blocks if _MARKDOWN_LINE.match(b))
-    if markdown >= 0.2 * len(blocks):
-        return False
     first = _norm(blocks[0])
     parts = [_norm(p) for p in _TITLE_SEPARATORS.split(blocks[0])]
     candidates = {first} | {p for p in parts if len(p) >= 12}
     if any(_norm(b) in candidates for b in blocks[1:200]):
         return True
+    if sum(1 for b in blocks if _MARKDOWN_LINE.match(b)) >= 0.2 * len(blocks):
+        return False
     short = sum(1 for b in blocks if _words(b) < 6)
-    return len(blocks) >= 20 and short / len(blocks) >= 0.5
+    return len(blocks) >= 20 and short / len(blocks) >= 0.3
 
 
 def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
