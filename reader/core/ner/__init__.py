@@ -1,0 +1,1 @@
+"""Helpers of the entity stage: the spaCy tagger, word lists and the document-level pass."""

@@ -1,0 +1,348 @@
+"""The document-level pass: clean the model's spans and make them agree across one article.
+
+The model tags each block on its own and hesitates: the same name gets two labels in two
+paragraphs, a surname is found once and missed once, a title or a determiner is swept into a span.
+Here the whole article is the evidence: span edges follow the reading conventions (no determiner,
+no job title, no possessive, currency symbols inside money), every surface form gets one label,
+names found once are found everywhere, and short forms of a person's name link to the full name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from . import lexicon
+
+Span = tuple[int, int, str]
+
+_EDGE_PUNCT = "\"'“”‘’«»‹›()[]{}<>,;:!?*•·–—-/\\|…_~^`"
+_WORD = re.compile(r"\S+")
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St|Bros)\.$")
+_CLOCK_DIGITS = re.compile(r"\d[:.]\d\d|\d\s*(?:a\.?m|p\.?m)\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
+_CURRENCY_BEFORE = re.compile(rf"(?:[A-Z]{{1,3}})?[{lexicon.CURRENCY_SYMBOLS}]\s?$")
+_PLATFORM = re.compile(
+    r"\b(?:on|via|to) (" + "|".join(sorted(lexicon.PLATFORMS, key=len, reverse=True)) + r")\b"
+)
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+_NAME_PARTICLES = frozenset({"de", "da", "del", "der", "di", "du", "van", "von", "al", "bin", "la"})
+_ACRONYM_SKIP = frozenset({"of", "and", "for", "the", "on", "in", "&"})
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedSpan:
+    """A cleaned span with the name of the entity it refers to."""
+
+    start: int
+    end: int
+    label: str
+    name: str
+
+
+# -- span edges ------------------------------------------------------------------------------
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start() + start, m.end() + start) for m in _WORD.finditer(text[start:end])]
+
+
+def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCT):
+        start += 1
+    while start < end:
+        ch = text[end - 1]
+        if (
+            ch.isspace()
+            or ch in _EDGE_PUNCT
+            or (ch == "." and not _ABBREVIATION_END.search(text[start:end]))
+        ):
+            end -= 1
+        else:
+            break
+    possessive = _POSSESSIVE.search(text[start:end])
+    if possessive and label not in ("DATE", "TIME"):
+        end = start + possessive.start()
+    return start, end
+
+
+def _is_title(word: str) -> bool:
+    lowered = word.lower().rstrip(".").replace("’", "'")
+    parts = [p for p in re.split(r"[-/]", lowered) if p]
+    return bool(parts) and all(p in lexicon.TITLES for p in parts)
+
+
+def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
+    """The span's edges made to follow the reading conventions; may split off a group adjective.
+
+    Returns no span at all for junk (punctuation, pronouns, lower-case common words).
+    """
+    if label == "TIME":
+        lowered = text[start:end].lower()
+        if not _CLOCK_DIGITS.search(lowered) and not any(
+            w.strip(".,") in lexicon.CLOCK_WORDS for w in lowered.split()
+        ):
+            label = "DATE"
+    start, end = _trim(text, start, end, label)
+    extra: list[Span] = []
+    words = _words(text, start, end)
+    # A determiner opens the span: "the Kremlin" -> "Kremlin". A capital "The" inside a sentence
+    # belongs to the name ("The Guardian").
+    while len(words) > 1 and text[words[0][0] : words[0][1]].lower() in lexicon.DETERMINERS:
+        first = text[words[0][0] : words[0][1]]
+        if (
+            first[0].isupper()
+            and not _sentence_initial(text, words[0][0])
+            and label
+            in (
+                "ORG",
+                "WORK_OF_ART",
+            )
+        ):
+            break
+        words = words[1:]
+    if label == "PERSON":
+        while len(words) > 1:
+            word = text[words[0][0] : words[0][1]]
+            if word in lexicon.demonyms():
+                extra.append((words[0][0], words[0][1], "NORP"))
+            elif not (_is_title(word) or word[0].islower()):
+                break
+            words = words[1:]
+    if label in lexicon.NAME_LABELS:
+        while len(words) > 1:
+            word = text[words[-1][0] : words[-1][1]]
+            if word[0].isupper() or word[0].isdigit() or word in _NAME_PARTICLES:
+                break
+            words = words[:-1]
+    if not words:
+        return []
+    start, end = words[0][0], words[-1][1]
+    if label in lexicon.NAME_LABELS:
+        for suffix in lexicon.PLACE_SUFFIXES:
+            cut = text.lower().find(suffix, start, end)
+            if cut > start:
+                end = cut
+                break
+    start, end = _trim(text, start, end, label)
+    if label in ("MONEY", "CARDINAL"):
+        currency = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
+        if currency:
+            start, label = currency.start(), "MONEY"
+    if start >= end or _is_junk(text[start:end], label):
+        return extra
+    return [*extra, (start, end, label)]
+
+
+def _is_junk(surface: str, label: str) -> bool:
+    if not any(ch.isalnum() for ch in surface):
+        return True
+    lowered = surface.lower()
+    if lowered in lexicon.PRONOUNS:
+        return True
+    if label in lexicon.NAME_LABELS:
+        if lowered in lexicon.COMMON_WORDS:
+            return True
+        if not any(ch.isupper() or ch.isdigit() for ch in surface):
+            return True
+    return False
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start]
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() or bool(_SENTENCE_END.search(before))
+
+
+# -- one label per form ----------------------------------------------------------------------
+
+
+def _person_tails(spans: Iterable[Span], text: str) -> dict[str, list[str]]:
+    """Shorter forms of the article's full person names: "Putin" -> ["Vladimir Putin"]."""
+    tails: dict[str, list[str]] = defaultdict(list)
+    for start, end, label in spans:
+        if label != "PERSON":
+            continue
+        name = text[start:end]
+        parts = name.split()
+        if len(parts) < 2:
+            continue
+        for k in range(1, len(parts)):
+            tail = " ".join(parts[k:])
+            if not tail[:1].isupper() or len(tail) < 2 or _is_title(tail):
+                continue
+            if name not in tails[tail]:
+                tails[tail].append(name)
+    return tails
+
+
+def _choose_label(form: str, votes: Counter[str], person_tails: dict[str, list[str]]) -> str:
+    if form in person_tails:
+        return "PERSON"
+    name_votes = {label for label in votes if label in lexicon.NAME_LABELS}
+    if name_votes:
+        if form in lexicon.demonyms():
+            return "NORP"
+        if lexicon.is_demonym_shape(form) and name_votes <= {"GPE", "LOC", "NORP"}:
+            return "NORP"
+        if form in lexicon.unambiguous_places() or (form in lexicon.places() and votes["GPE"]):
+            return "GPE"
+    return votes.most_common(1)[0][0]
+
+
+# -- finding what the model missed -----------------------------------------------------------
+
+
+def _add_missed(text: str, spans: list[Span], labels: dict[str, str]) -> list[Span]:
+    """Occurrences of known names that no span covers yet."""
+    if not labels:
+        return []
+    taken = bytearray(len(text))
+    for start, end, _ in spans:
+        taken[start:end] = b"\x01" * (end - start)
+    pattern = re.compile(
+        r"(?<![\w@#$])(?:"
+        + "|".join(re.escape(f) for f in sorted(labels, key=len, reverse=True))
+        + r")(?![\w])"
+    )
+    added: list[Span] = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(taken[start:end]) or not _stands_alone(text, start, end):
+            continue
+        added.append((start, end, labels[match.group()]))
+        taken[start:end] = b"\x01" * (end - start)
+    return added
+
+
+_PREV_WORD = re.compile(r"(\S+)\s+$")
+_NEXT_WORD = re.compile(r"^[ \t]+(\S+)")
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """False when the match is one word of a longer capitalised name ("Washington Post")."""
+    after = _NEXT_WORD.match(text, end)
+    if after and after.group(1)[0].isupper() and not _is_title(after.group(1).strip(",.;:")):
+        return False
+    if end < len(text) and text[end] == "-" and text[end + 1 : end + 2].isupper():
+        return True
+    before = _PREV_WORD.search(text, max(0, start - 40), start)
+    if before:
+        word = before.group(1)
+        if (
+            word[0].isupper()
+            and word[-1].isalnum()
+            and not _is_title(word)
+            and word.lower() not in lexicon.COMMON_WORDS
+            and not _sentence_initial(text, before.start(1))
+        ):
+            return False
+    return True
+
+
+# -- linking ---------------------------------------------------------------------------------
+
+
+def normalise(name: str) -> str:
+    """The comparable form of a name: case-folded, straight quotes, no possessive, no dots."""
+    name = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
+    name = _POSSESSIVE.sub("", name.strip())
+    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?\.?", name):
+        name = name.replace(".", "")
+    name = re.sub(r"\s+", " ", name).casefold()
+    return name.removeprefix("the ")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _ACRONYM_SKIP and w[0].isupper())
+
+
+def _link(text: str, spans: Sequence[Span], person_tails: dict[str, list[str]]) -> list[LinkedSpan]:
+    longest_by_label: dict[str, list[str]] = defaultdict(list)
+    for start, end, label in spans:
+        surface = text[start:end]
+        if " " in surface and surface not in longest_by_label[label]:
+            longest_by_label[label].append(surface)
+    last_seen: dict[str, int] = {}
+    linked: list[LinkedSpan] = []
+    for start, end, label in spans:
+        surface = text[start:end]
+        name = surface
+        if label == "PERSON":
+            candidates = person_tails.get(surface, [])
+            if candidates:
+                # The full name mentioned most recently, else the first one.
+                name = max(candidates, key=lambda c: (last_seen.get(c, -1), -candidates.index(c)))
+            longer = [c for c in person_tails.get(name, []) if len(c) > len(name)]
+            if longer:
+                name = max(longer, key=len)
+            last_seen[surface] = start
+        elif surface.isupper() and 2 <= len(surface.replace(".", "")) <= 6:
+            bare = surface.replace(".", "")
+            expansions = [n for n in longest_by_label[label] if _initials(n) == bare]
+            if len(expansions) == 1:
+                name = expansions[0]
+        linked.append(LinkedSpan(start, end, label, name))
+    return linked
+
+
+# -- the pass --------------------------------------------------------------------------------
+
+
+def _resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
+    result: list[Span] = []
+    for span in sorted(set(spans), key=lambda s: (s[0], -(s[1] - s[0]))):
+        if result and span[0] < result[-1][1]:
+            continue
+        result.append(span)
+    return result
+
+
+def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
+    """Cleaned, consistent and linked spans over `text` from the model's raw spans."""
+    cleaned: list[Span] = []
+    for start, end, label in raw_spans:
+        cleaned.extend(clean_span(text, start, end, label))
+    for match in _PLATFORM.finditer(text):
+        if text[match.end(1) : match.end(1) + 1] not in ("-", "’", "'"):
+            cleaned.append((match.start(1), match.end(1), "ORG"))
+    spans = _resolve_overlaps(cleaned)
+
+    person_tails = _person_tails(spans, text)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for start, end, label in spans:
+        votes[text[start:end]][label] += 1
+    for tail in person_tails:
+        votes[tail]["PERSON"] += 0
+    for word in lexicon.demonyms():
+        if word in text:
+            votes[word]["NORP"] += 0
+    for place in lexicon.unambiguous_places():
+        if place in text:
+            votes[place]["GPE"] += 0
+    labels: dict[str, str] = {}
+    for form, counter in votes.items():
+        real = +counter
+        if real:
+            labels[form] = _choose_label(form, real, person_tails)
+        elif form in person_tails:
+            labels[form] = "PERSON"
+        elif form in lexicon.demonyms():
+            labels[form] = "NORP"
+        else:
+            labels[form] = "GPE"
+
+    spans = [(s, e, labels.get(text[s:e], label)) for s, e, label in spans]
+    addable = {
+        form: label
+        for form, label in labels.items()
+        if label in lexicon.NAME_LABELS
+        and len(form) > 1
+        and form.lower() not in lexicon.COMMON_WORDS
+        and "\n" not in form
+    }
+    spans = _resolve_overlaps([*spans, *_add_missed(text, spans, addable)])
+    return _link(text, spans, person_tails)
