@@ -14,6 +14,7 @@ from reader.core.errors import ReadmarkError
 # parsers and sets `run=function(args) -> int` on them.
 COMMAND_MODULES = [
     "reader.commands.extract",
+    "reader.commands.entities",
 ]
 
 

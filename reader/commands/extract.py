@@ -41,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
     raw = fetch.load(args.source)
     article = extract(raw, kind=args.kind)
     if args.format == "json":
-        print_json(article_json(article))
+        from reader.commands.entities import mentions_json
+        from reader.core.entities import recognise
+
+        data = article_json(article)
+        data["entities"] = mentions_json(article, recognise(article))
+        print_json(data)
     else:
         sys.stdout.write(f"{article.title}\n\n{article.text}\n")
     return 0

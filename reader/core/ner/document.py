@@ -104,6 +104,15 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         ):
             break
         words = words[1:]
+    if label in ("ORG", "GPE", "NORP", "FAC") and len(words) > 1:
+        first = text[words[0][0] : words[0][1]]
+        rest = [text[a:b] for a, b in words[1:]]
+        # "Spokesperson Dmitry Peskov" tagged as an organisation: a personal title before
+        # capitalised words is a person.
+        if first.lower().rstrip(".") in lexicon.PERSONAL_TITLES and all(
+            w[0].isupper() and not _is_title(w) and w not in lexicon.ORG_WORDS for w in rest
+        ):
+            label = "PERSON"
     if label == "PERSON":
         while len(words) > 1:
             word = text[words[0][0] : words[0][1]]
@@ -306,9 +315,15 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
     cleaned: list[Span] = []
     for start, end, label in raw_spans:
         cleaned.extend(clean_span(text, start, end, label))
-    for match in _PLATFORM.finditer(text):
-        if text[match.end(1) : match.end(1) + 1] not in ("-", "’", "'"):
-            cleaned.append((match.start(1), match.end(1), "ORG"))
+    platforms = [
+        (m.start(1), m.end(1), "ORG")
+        for m in _PLATFORM.finditer(text)
+        if text[m.end(1) : m.end(1) + 1] not in ("-", "’", "'")
+    ]
+    if platforms:
+        # "a post on X": the context settles it, whatever the model made of the name.
+        starts = {start for start, _, _ in platforms}
+        cleaned = [span for span in cleaned if span[0] not in starts] + platforms
     spans = _resolve_overlaps(cleaned)
 
     person_tails = _person_tails(spans, text)

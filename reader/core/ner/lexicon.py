@@ -52,6 +52,20 @@ TITLES = _wordset(
     minority majority speaker whip premier emir ayatollah"""
 )
 
+# Titles that only ever stand before a person's name.
+PERSONAL_TITLES = _wordset(
+    """mr mrs ms mx dr spokesperson spokesman spokeswoman president senator sen rep gov governor
+    mayor minister chancellor pope judge ambassador envoy secretary"""
+)
+
+# Words that make a capitalised phrase an organisation or a place rather than a person.
+ORG_WORDS = _wordset(
+    """University College School Institute Party Ministry Council Committee Commission Agency
+    Department Office Bank Fund Company Group Corporation Association Union Court Parliament
+    Senate Assembly Hospital Church Foundation Center Centre Service Services Forces Army Navy
+    Board Authority Museum House Palace Street Square City"""
+)
+
 # Common words that are never names on their own, even when capitalised at a sentence start.
 COMMON_WORDS = _wordset(
     """a about after all also an and any as at be because before but by can could did do does
