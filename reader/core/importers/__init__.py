@@ -1,0 +1,87 @@
+"""Read the files other tools export into `ImportItem`s; `detect_format` picks the reader."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+from reader.core.errors import LoadError
+
+from .items import ImportedHighlight, ImportItem
+
+FORMATS = ("pocket", "instapaper", "omnivore", "wallabag", "bookmarks", "urls", "readmark")
+MAX_IMPORT_FILE_BYTES = 512 * 1024 * 1024
+
+
+class ImportFormatError(LoadError):
+    """The file is not in a format Readmark can import, or not in the one asked for."""
+
+
+def detect_format(path: Path) -> str:
+    """Guess the export format from the file's first bytes and structure."""
+    with path.open("rb") as handle:
+        head = handle.read(64 * 1024)
+    if head.startswith(b"PK"):
+        from .safezip import SafeZip
+
+        with SafeZip(path) as archive:
+            names = archive.names()
+        if any(n.rsplit("/", 1)[-1].startswith("metadata_") for n in names):
+            return "omnivore"
+        if any(n.rsplit("/", 1)[-1].startswith("part_") for n in names):
+            return "pocket"
+        raise ImportFormatError(
+            f"{path.name}: a zip that is neither a Pocket nor an Omnivore export."
+        )
+    text = head.decode("utf-8-sig", errors="replace").lstrip()
+    lowered = text.lower()
+    if text.startswith(("{", "[")):
+        try:
+            data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ImportFormatError(f"{path.name} is not valid JSON: {exc}") from exc
+        if isinstance(data, dict) and "readmark_library" in data:
+            return "readmark"
+        if isinstance(data, list):
+            return "wallabag"
+        raise ImportFormatError(f"{path.name}: JSON that Readmark does not know how to import.")
+    if "netscape-bookmark-file" in lowered or "<dt><a" in lowered.replace(" ", ""):
+        return "bookmarks"
+    if lowered.startswith("<") and ("time_added" in lowered or "ril_export" in lowered):
+        return "pocket"
+    first_line = lowered.splitlines()[0] if lowered else ""
+    if "time_added" in first_line and "url" in first_line:
+        return "pocket"
+    if "url" in first_line and "folder" in first_line:
+        return "instapaper"
+    return "urls"
+
+
+def read_items(path: Path, fmt: str = "auto") -> list[ImportItem]:
+    """Every item in the export at `path`, in file order."""
+    if not path.is_file():
+        raise LoadError(f"No such file: {path}")
+    if path.stat().st_size > MAX_IMPORT_FILE_BYTES:
+        raise LoadError(f"{path.name} is larger than {MAX_IMPORT_FILE_BYTES // 1_048_576} MB.")
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    if fmt not in FORMATS:
+        raise ImportFormatError(
+            f"Unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}."
+        )
+    module = importlib.import_module(f"{__name__}.{fmt}")
+    try:
+        items: list[ImportItem] = module.parse(path)
+    except (ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise ImportFormatError(f"{path.name} could not be read as {fmt}: {exc}") from exc
+    return items
+
+
+__all__ = [
+    "FORMATS",
+    "ImportFormatError",
+    "ImportItem",
+    "ImportedHighlight",
+    "detect_format",
+    "read_items",
+]
