@@ -1,10 +1,23 @@
-"""Load a source (URL, local file or stdin) into a RawPage, with explicit limits."""
+"""Load a source (URL, local file or stdin) into a RawPage, with explicit limits.
+
+Every limit is a named constant: response size on the wire, size after decompression, redirect
+count, connect/read time and total time. Compressed bodies are inflated here in bounded steps, so a
+small gzip bomb cannot grow past the limit in memory. Every failure is a `LoadError` subclass
+whose message names what went wrong in words a person understands.
+"""
 
 from __future__ import annotations
 
+import re
+import socket
 import sys
+import time
+import zlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
 
 import requests
 
@@ -21,15 +34,34 @@ from reader.core.errors import (
 from reader.core.models import RawPage
 
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024
+MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
+TOTAL_TIMEOUT_S = 120.0
 MAX_REDIRECTS = 10
+CHUNK_BYTES = 64 * 1024
 USER_AGENT = f"Readmark/{__version__} (local-first reader)"
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
-TEXT_TYPES = {"text/plain", "text/markdown"}
+TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+# Magic numbers of files that are sometimes served as text/html by mistake.
+_BINARY_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x00\x00\x00", "a media file"),
+    (b"%!PS", "a PostScript document"),
+    (b"\x7fELF", "a program"),
+)
+_HTML_SNIFF = re.compile(
+    rb"^\s*(?:<!doctype\s+html|<html|<head|<body|<!--|<meta|<title|<div|<p\b)", re.IGNORECASE
+)
 
 
 def now_iso() -> str:
@@ -37,12 +69,18 @@ def now_iso() -> str:
 
 
 def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
+    return source.lower().startswith(("http://", "https://"))
 
 
 def make_session() -> requests.Session:
+    """The one HTTP session Readmark uses: our User-Agent and a redirect cap."""
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
+    session.headers["Accept"] = (
+        "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1"
+    )
+    # Only encodings this module can inflate in bounded steps.
+    session.headers["Accept-Encoding"] = "gzip, deflate"
     session.max_redirects = MAX_REDIRECTS
     return session
 
@@ -50,10 +88,28 @@ def make_session() -> requests.Session:
 def load(source: str, session: requests.Session | None = None) -> RawPage:
     """Load a URL, a local path or "-" (stdin)."""
     if source == "-":
-        return RawPage(data=sys.stdin.buffer.read(), content_type="text/html", fetched_at=now_iso())
+        return load_stream(sys.stdin.buffer)
     if is_url(source):
         return fetch_url(source, session or make_session())
-    return load_file(Path(source))
+    if "://" in source[:12]:
+        scheme = source.split("://", 1)[0]
+        raise UnsupportedContentError(
+            f"Readmark opens http and https addresses, not {scheme}: links."
+        )
+    return load_file(Path(source).expanduser())
+
+
+def load_stream(stream: BinaryIO) -> RawPage:
+    """Read standard input (or any byte stream) up to the size limit; HTML or text is sniffed."""
+    try:
+        data = stream.read(MAX_RESPONSE_BYTES + 1)
+    except OSError as exc:
+        raise LoadError(f"Could not read the input: {exc.strerror or exc}") from exc
+    if len(data) > MAX_RESPONSE_BYTES:
+        raise TooLargeError("The input is larger than 20 MB, the limit.")
+    _refuse_binary(data, "The input")
+    content_type = "text/html" if _HTML_SNIFF.match(data[:2048]) else "text/plain"
+    return RawPage(data=data, content_type=content_type, fetched_at=now_iso())
 
 
 def load_file(path: Path) -> RawPage:
@@ -67,55 +123,202 @@ def load_file(path: Path) -> RawPage:
             f"{path.name}: Readmark opens .html, .htm, .xhtml, .txt and .md files."
         )
     try:
+        if path.is_dir():
+            raise LoadError(f"{path} is a folder, not a file.")
         size = path.stat().st_size
         if size > MAX_RESPONSE_BYTES:
             raise TooLargeError(f"{path.name} is {size // 1_048_576} MB; the limit is 20 MB.")
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise NotFoundError(f"No such file: {path}") from exc
+    except PermissionError as exc:
+        raise LoadError(f"Readmark is not allowed to read {path}.") from exc
     except OSError as exc:
         raise LoadError(f"Could not read {path}: {exc.strerror or exc}") from exc
+    _refuse_binary(data, path.name)
     return RawPage(
         data=data, content_type=content_type, path=str(path.resolve()), fetched_at=now_iso()
     )
 
 
-def fetch_url(url: str, session: requests.Session) -> RawPage:
+def _refuse_binary(data: bytes, what: str) -> None:
+    head = data[:16]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return  # UTF-16 text with a byte order mark
+    for magic, name in _BINARY_MAGIC:
+        if head.startswith(magic):
+            raise UnsupportedContentError(f"{what} is {name}, not a web page or text.")
+    sample = data[:4096]
+    if sample.count(b"\x00") > len(sample) // 10 and b"\x00" in sample:
+        raise UnsupportedContentError(f"{what} is binary data, not a web page or text.")
+
+
+def _mime_and_charset(header: str) -> tuple[str, str | None]:
+    mime, _, params = header.partition(";")
+    charset = None
+    match = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", params, re.IGNORECASE)
+    if match:
+        charset = match.group(1).lower()
+    return mime.strip().lower(), charset
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def _inflate(chunks: Iterator[bytes], encoding: str, url: str) -> Iterator[bytes]:
+    """Decompress `chunks` in bounded steps; never holds more than the limit in memory."""
+    if encoding in ("", "identity"):
+        yield from chunks
+        return
+    if encoding in ("gzip", "x-gzip"):
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    elif encoding == "deflate":
+        inflater = zlib.decompressobj()
+    else:
+        raise UnsupportedContentError(
+            f"{_host(url)} sent the page compressed as {encoding!r}, which Readmark cannot read."
+        )
+    first = True
+    for chunk in chunks:
+        if first and encoding == "deflate" and chunk and (chunk[0] & 0x0F) != 8:
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate without a zlib header
+        first = False
+        data = chunk
+        while data:
+            try:
+                out = inflater.decompress(data, CHUNK_BYTES)
+            except zlib.error as exc:
+                raise LoadError(f"{_host(url)} sent a damaged compressed page.") from exc
+            yield out
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                return
+    yield inflater.flush()
+
+
+def fetch_url(
+    url: str,
+    session: requests.Session | None = None,
+    *,
+    timeout: tuple[float, float] | None = None,
+    total_timeout_s: float | None = None,
+    max_bytes: int | None = None,
+    max_decompressed_bytes: int | None = None,
+) -> RawPage:
+    """GET `url` with every limit applied; only a complete, checked body becomes a RawPage."""
+    session = session or make_session()
+    timeout = timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+    total_timeout_s = total_timeout_s or TOTAL_TIMEOUT_S
+    max_bytes = max_bytes or MAX_RESPONSE_BYTES
+    max_decompressed_bytes = max_decompressed_bytes or MAX_DECOMPRESSED_BYTES
+    host = _host(url)
+    started = time.monotonic()
     try:
-        with session.get(
-            url, timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), stream=True, allow_redirects=True
-        ) as response:
-            if response.status_code in (404, 410):
-                raise NotFoundError(f"The page was not found ({response.status_code}): {url}")
-            if response.status_code >= 400:
-                raise HTTPStatusError(
-                    f"The server answered {response.status_code} {response.reason}: {url}",
-                    response.status_code,
-                )
-            mime = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
+        with session.get(url, timeout=timeout, stream=True, allow_redirects=True) as response:
+            status = response.status_code
+            if status in (404, 410):
+                raise NotFoundError(f"The page was not found ({status}): {url}")
+            if status >= 400:
+                reason = response.reason or "error"
+                raise HTTPStatusError(f"{host} answered {status} {reason}: {url}", status)
+            mime, charset = _mime_and_charset(response.headers.get("Content-Type", ""))
+            mime = mime or "text/html"
             if mime not in HTML_TYPES | TEXT_TYPES:
-                raise UnsupportedContentError(f"{url} is {mime}, not a web page or text.")
-            chunks: list[bytes] = []
+                raise UnsupportedContentError(
+                    f"{url} is {mime}, which is not a web page or text; "
+                    "Readmark opens HTML pages and plain text."
+                )
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise TooLargeError(
+                    f"{url} is {int(declared) // 1_048_576} MB; the limit is "
+                    f"{max_bytes // 1_048_576} MB."
+                )
+            encoding = response.headers.get("Content-Encoding", "").strip().lower()
+            wire_total = 0
+
+            def wire() -> Iterator[bytes]:
+                nonlocal wire_total
+                for chunk in response.raw.stream(CHUNK_BYTES, decode_content=False):
+                    wire_total += len(chunk)
+                    if wire_total > max_bytes:
+                        raise TooLargeError(
+                            f"{url} is larger than {max_bytes // 1_048_576} MB, the limit."
+                        )
+                    if time.monotonic() - started > total_timeout_s:
+                        raise FetchTimeoutError(
+                            f"{host} took longer than {total_timeout_s:.0f} s to send the page."
+                        )
+                    yield chunk
+
+            parts: list[bytes] = []
             total = 0
-            for chunk in response.iter_content(64 * 1024):
-                total += len(chunk)
-                if total > MAX_RESPONSE_BYTES:
-                    raise TooLargeError(f"{url} is larger than 20 MB.")
-                chunks.append(chunk)
-            return RawPage(
-                data=b"".join(chunks),
-                content_type="text/html" if mime in HTML_TYPES else "text/plain",
-                url=response.url,
-                charset=response.encoding if "charset" in response.headers.get(
-                    "Content-Type", ""
-                ) else None,
-                fetched_at=now_iso(),
-            )
+            for piece in _inflate(wire(), encoding, url):
+                total += len(piece)
+                if total > max_decompressed_bytes:
+                    raise TooLargeError(
+                        f"{url} unpacks to more than {max_decompressed_bytes // 1_048_576} MB, "
+                        "the limit."
+                    )
+                parts.append(piece)
+            data = b"".join(parts)
+            final_url = response.url
     except requests.exceptions.TooManyRedirects as exc:
-        raise NetworkError(f"Too many redirects (more than {MAX_REDIRECTS}): {url}") from exc
+        raise NetworkError(
+            f"{url} redirects too many times (more than {MAX_REDIRECTS}); it may loop."
+        ) from exc
     except requests.exceptions.Timeout as exc:
-        raise FetchTimeoutError(f"The server took too long to answer: {url}") from exc
+        raise FetchTimeoutError(f"{host} took too long to answer.") from exc
+    except requests.exceptions.SSLError as exc:
+        raise NetworkError(f"The secure connection to {host} failed (TLS certificate).") from exc
     except requests.exceptions.ConnectionError as exc:
-        raise NetworkError(f"Could not connect to {url}") from exc
+        if _is_dns_failure(exc):
+            raise NetworkError(
+                f"Could not find the server {host}. Check the address and your connection."
+            ) from exc
+        if _is_timeout(exc):
+            raise FetchTimeoutError(f"{host} took too long to answer.") from exc
+        raise NetworkError(f"Could not connect to {host}; the connection failed.") from exc
+    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
+        raise LoadError(f"{url} is not a valid web address.") from exc
     except requests.exceptions.RequestException as exc:
-        raise NetworkError(f"Could not load {url}: {exc}") from exc
+        raise NetworkError(f"Could not load {url}: {type(exc).__name__}.") from exc
+    except (OSError, ValueError) as exc:
+        # urllib3 raises these for broken chunked bodies and invalid header values.
+        raise NetworkError(f"The connection to {host} broke while loading the page.") from exc
+    _refuse_binary(data, url)
+    return RawPage(
+        data=data,
+        content_type="text/html" if mime in HTML_TYPES else "text/plain",
+        url=final_url,
+        charset=charset,
+        fetched_at=now_iso(),
+    )
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        stack.extend([current.__cause__, current.__context__])
+        stack.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+
+
+def _is_dns_failure(exc: BaseException) -> bool:
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror) or type(cause).__name__ == "NameResolutionError":
+            return True
+    return False
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return any(isinstance(cause, (TimeoutError, socket.timeout)) for cause in _causes(exc))

@@ -24,4 +24,4 @@ def extract(raw: RawPage, kind: str | None = None) -> Article:
     return article
 
 
-__all__ = ["extract", "decode_text"]
+__all__ = ["decode_text", "extract"]

@@ -1,146 +1,81 @@
-"""HTML pages: readability-lxml finds the article, then we turn it into typed blocks."""
+"""HTML pages: parse once, read the metadata, let readability find the article, clean it up, and
+turn it into typed blocks."""
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
+import re
 
+import lxml.etree
 import lxml.html
-from readability import Document
 
-from reader.core.models import Article, Block, BlockKind, Inline, RawPage
+from reader.core.errors import ExtractionError
+from reader.core.models import Article, Block, BlockKind, RawPage
 
+from .blocks import to_blocks
+from .cleanup import clean_article, clean_blocks
 from .decode import decode_text
+from .metadata import Metadata, extract_metadata
+from .readable import find_article, strip_for_scoring
 
-_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_INLINE_KINDS = {"em": "em", "i": "em", "strong": "strong", "b": "strong", "code": "code"}
+MAX_HTML_CHARS = 25_000_000
+_XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _inline_text(element: lxml.html.HtmlElement, base_url: str | None) -> tuple[str, list[Inline]]:
-    """Text of an element with its emphasis and links, whitespace collapsed."""
-    pieces: list[str] = []
-    inlines: list[Inline] = []
-
-    def length() -> int:
-        return len("".join(pieces))
-
-    def walk(node: lxml.html.HtmlElement) -> None:
-        start = length()
-        if node.text:
-            pieces.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str):
-                if child.tag == "br":
-                    pieces.append(" ")
-                else:
-                    walk(child)
-            if child.tail:
-                pieces.append(child.tail)
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if node is not element and length() > start:
-            if tag in _INLINE_KINDS:
-                inlines.append(Inline(start, length(), _INLINE_KINDS[tag]))
-            elif tag == "a":
-                href = _absolute(node.get("href"), base_url)
-                if href:
-                    inlines.append(Inline(start, length(), "link", href))
-
-    walk(element)
-    raw = "".join(pieces)
-    # Collapse whitespace while keeping inline offsets pointing at the same characters.
-    mapping: list[int] = []
-    out: list[str] = []
-    previous_space = True
-    for index, char in enumerate(raw):
-        mapping.append(len(out))
-        if char.isspace():
-            if not previous_space:
-                out.append(" ")
-            previous_space = True
+def parse_html(text: str, base_url: str | None = None) -> lxml.html.HtmlElement:
+    """One parse of the page; links are made absolute against the page URL (or its <base>)."""
+    text = _CONTROL.sub("", _XML_PROLOG.sub("", text[:MAX_HTML_CHARS], count=1))
+    if not text.strip():
+        raise ExtractionError("The page is empty.")
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractionError("The page could not be read as HTML.") from exc
+    if not isinstance(root.tag, str):
+        raise ExtractionError("The page could not be read as HTML.")
+    try:
+        if base_url:
+            root.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
         else:
-            out.append(char)
-            previous_space = False
-    mapping.append(len(out))
-    text = "".join(out)
-    stripped = text.rstrip()
-    lead = 0
-    moved = [
-        Inline(
-            max(0, mapping[i.start] - lead),
-            min(len(stripped), mapping[i.end] - lead),
-            i.kind,
-            i.href,
-        )
-        for i in inlines
-    ]
-    return stripped, [i for i in moved if i.end > i.start]
+            root.resolve_base_href(handle_failures="discard")
+    except ValueError:
+        pass  # a malformed <base>: links stay relative and are dropped later
+    return root
 
 
-def _absolute(href: str | None, base_url: str | None) -> str | None:
-    if not href:
-        return None
-    url = urljoin(base_url or "", href.strip())
-    return url if url.startswith(("http://", "https://")) else None
+def article_from_html(text: str, url: str | None = None) -> Article:
+    root = parse_html(text, url)
+    meta = extract_metadata(root, url)
+    strip_for_scoring(root)
+    try:
+        element = find_article(root, url)
+    except Exception as exc:  # readability raises its own Unparseable and lxml errors
+        raise ExtractionError("No article could be found on this page.") from exc
+    if element is None:
+        raise ExtractionError("No article could be found on this page.")
+    clean_article(element)
+    blocks = clean_blocks(to_blocks(element, url), meta.title)
+    return _article(meta, blocks, url)
 
 
-def _blocks(root: lxml.html.HtmlElement, base_url: str | None) -> list[Block]:
-    blocks: list[Block] = []
-
-    def visit(node: lxml.html.HtmlElement, depth: int) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _HEADINGS:
-            text, inlines = _inline_text(node, base_url)
-            if text:
-                blocks.append(Block(BlockKind.HEADING, text, level=_HEADINGS[tag]))
-        elif tag == "p":
-            text, inlines = _inline_text(node, base_url)
-            if text:
-                blocks.append(Block(BlockKind.PARAGRAPH, text, inlines=tuple(inlines)))
-        elif tag == "li":
-            text, inlines = _inline_text(node, base_url)
-            parent = node.getparent()
-            ordered = parent is not None and parent.tag == "ol"
-            if text:
-                blocks.append(
-                    Block(BlockKind.LIST_ITEM, text, level=depth, ordered=ordered,
-                          inlines=tuple(inlines))
-                )
-        elif tag == "blockquote":
-            text, inlines = _inline_text(node, base_url)
-            if text:
-                blocks.append(Block(BlockKind.QUOTE, text, inlines=tuple(inlines)))
-        elif tag == "pre":
-            text = node.text_content().strip("\n")
-            if text.strip():
-                blocks.append(Block(BlockKind.CODE, text))
-        elif tag == "img":
-            src = _absolute(node.get("src"), base_url)
-            if src:
-                blocks.append(Block(BlockKind.IMAGE, _clean(node.get("alt") or ""), src=src))
-        else:
-            nested = depth + (1 if tag in ("ul", "ol") else 0)
-            has_block_child = False
-            for child in node:
-                if isinstance(child.tag, str):
-                    has_block_child = True
-                    visit(child, nested)
-            if not has_block_child and tag in ("div", "section", "article", "td"):
-                text, inlines = _inline_text(node, base_url)
-                if text:
-                    blocks.append(Block(BlockKind.PARAGRAPH, text, inlines=tuple(inlines)))
-
-    visit(root, 0)
-    return blocks
+def _article(meta: Metadata, blocks: list[Block], url: str | None) -> Article:
+    title = meta.title
+    if not title:
+        heading = next((b.text for b in blocks if b.kind is BlockKind.HEADING), "")
+        title = heading or next((b.text[:120] for b in blocks if b.text), "")
+    return Article(
+        title=title,
+        blocks=tuple(blocks),
+        byline=meta.byline,
+        site_name=meta.site_name,
+        published=meta.published,
+        lang=meta.lang,
+        url=url,
+        canonical_url=meta.canonical_url,
+        lead_image=meta.lead_image,
+        excerpt=meta.excerpt,
+    )
 
 
 def extract_html(raw: RawPage) -> Article:
-    html = decode_text(raw)
-    document = Document(html, url=raw.url)
-    summary = document.summary(html_partial=True)
-    title = document.short_title() or document.title()
-    root = lxml.html.fragment_fromstring(summary, create_parent="div")
-    blocks = _blocks(root, raw.url)
-    return Article(title=_clean(title), blocks=tuple(blocks), url=raw.url)
+    return article_from_html(decode_text(raw), raw.url)

@@ -1,0 +1,111 @@
+"""Our cleanup on top of readability: page furniture it keeps, as element and block rules.
+
+Element rules run on the chosen article element (share and newsletter widgets, related-story
+teasers, copyright and citation footers). Block rules run on the finished blocks, where the text
+of a whole paragraph is known.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+
+from reader.core.models import Block, BlockKind
+
+# Class/id words of widgets that are never article text.
+_WIDGET = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|newsletter|subscribe|subscription|signup|sign-up"
+    r"|related|recommend(?:ed|ations)?|read-?more|more-stories|promo|sponsor(?:ed)?|outbrain"
+    r"|taboola|advert(?:isement)?|ad-?slot|ad-?container|ad-?wrapper|print-?only|screen-?reader"
+    r"|sr-only|visually-?hidden|comments?|disqus|author-?bio|tags?|toolbar|breadcrumbs?)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_NEVER_WIDGET = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "figure",
+    "figcaption",
+    "img",
+    "picture",
+    "blockquote",
+    "pre",
+    "table",
+}
+# Widgets longer than this are left alone: a class word alone is weak evidence for long text.
+MAX_WIDGET_CHARS = 600
+
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b|^this (?:article|story|material) "
+    r"(?:may not|cannot) be (?:republished|reproduced)",
+    re.IGNORECASE,
+)
+_CITATION = re.compile(r"^(?:cite this (?:article|page|story)|how to cite\b)", re.IGNORECASE)
+_TEASER = re.compile(
+    r"^(?:related(?:\s+(?:articles?|stories|posts?|content|coverage|reading))?|read more|"
+    r"more from\b[^:]{0,40}|see also|also read|read also|recommended|you may also like|"
+    r"(?:click|tap) here to\b[^:]{0,60}|sign up\b[^:]{0,60}newsletter[^:]{0,40})\s*[:»>|-]",
+    re.IGNORECASE,
+)
+_FURNITURE_LINE = re.compile(
+    r"^(?:advertisement|sponsored|share(?: this(?: article| story| post)?)?|share on \w+|"
+    r"follow us(?: on \w+)?|print|email|tweet|pin it|whatsapp|facebook|twitter|linkedin|"
+    r"skip advertisement|continue reading(?: the main story)?|story continues below"
+    r"(?: advertisement)?|image|photo|listen to this article|related|read more|"
+    r"sign up for our newsletter|subscribe(?: now)?)[\s.:!»>]*$",
+    re.IGNORECASE,
+)
+
+
+def _text_len(node: lxml.html.HtmlElement) -> int:
+    return len(" ".join(node.text_content().split()))
+
+
+def _drop(node: lxml.html.HtmlElement) -> None:
+    if node.getparent() is not None:
+        node.drop_tree()
+
+
+def clean_article(root: lxml.html.HtmlElement) -> None:
+    """Remove widgets and footers from the article element, in place."""
+    doomed: list[lxml.html.HtmlElement] = []
+    for node in root.iter():
+        if node is root or not isinstance(node.tag, str) or node.tag in _NEVER_WIDGET:
+            continue
+        hint = f"{node.get('class') or ''} {node.get('id') or ''}"
+        if (
+            hint.strip()
+            and _WIDGET.search(hint)
+            and not _is_caption_or_credit(hint)
+            and _text_len(node) <= MAX_WIDGET_CHARS
+        ):
+            doomed.append(node)
+    for node in doomed:
+        _drop(node)
+
+
+def _is_caption_or_credit(hint: str) -> bool:
+    return bool(re.search(r"caption|credit|dateline", hint, re.IGNORECASE))
+
+
+def clean_blocks(blocks: list[Block], title: str) -> list[Block]:
+    """Drop furniture paragraphs: teaser lines, copyright and citation footers, share labels."""
+    kept: list[Block] = []
+    for block in blocks:
+        text = block.text.strip()
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
+            if _FURNITURE_LINE.match(text):
+                continue
+            if len(text) < 300 and (_COPYRIGHT.search(text) or _CITATION.match(text)):
+                continue
+            if len(text) < 300 and _TEASER.match(text) and _mostly_link(block):
+                continue
+        kept.append(block)
+    return kept
+
+
+def _mostly_link(block: Block) -> bool:
+    linked = sum(i.end - i.start for i in block.inlines if i.kind == "link")
+    return linked >= 0.4 * max(1, len(block.text))

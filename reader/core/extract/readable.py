@@ -1,0 +1,70 @@
+"""readability-lxml's article finder, run on a tree we parsed once.
+
+`readability.Document` re-parses its input and runs lxml's full `Cleaner` on each pass (and again
+for `title()`, `author()`...). The cleaner alone is about half of its time. Here every pass gets a
+fresh copy of our one parsed tree, stripped of what the scorer must not see (scripts, styles,
+comments), and the chosen article comes back as an element rather than a string to parse again.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import lxml.etree
+import lxml.html
+from readability import Document
+from readability.readability import REGEXES
+
+_DROP_TAGS = ("script", "style", "noscript", "link", "template")
+
+
+def strip_for_scoring(root: lxml.html.HtmlElement) -> None:
+    """Remove what readability must not score: scripts, styles, comments, hidden elements."""
+    doomed = []
+    for node in root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction, *_DROP_TAGS):
+        doomed.append(node)
+    for node in doomed:
+        _drop(node)
+    for node in root.xpath("//*[@hidden or @aria-hidden='true' or @style]"):
+        style = node.get("style")
+        if node.get("hidden") is not None or (style and REGEXES["displayNoneRe"].search(style)):
+            _drop(node)
+
+
+def _drop(node: Any) -> None:
+    """Remove a node but keep its tail text in place."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail
+    if tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+class ReadableDocument(Document):  # type: ignore[misc]
+    """A readability Document over an already parsed (and already cleaned) tree."""
+
+    def __init__(self, root: lxml.html.HtmlElement, url: str | None = None) -> None:
+        super().__init__("", url=url)
+        self._root = root
+        self.article: lxml.html.HtmlElement | None = None
+
+    def _parse(self, input: Any) -> lxml.html.HtmlElement:
+        return copy.deepcopy(self._root)
+
+    def get_clean_html(self) -> str:
+        self.article = self.html
+        return str(lxml.html.tostring(self.html, encoding="unicode"))
+
+
+def find_article(root: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlElement | None:
+    """The article element readability chooses, or None when it finds nothing."""
+    document = ReadableDocument(root, url=url)
+    document.summary(html_partial=True)
+    return document.article
