@@ -15,6 +15,7 @@ from reader.core.errors import ReadmarkError
 COMMAND_MODULES = [
     "reader.commands.extract",
     "reader.commands.entities",
+    "reader.commands.highlights",
 ]
 
 

@@ -24,8 +24,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from reader.core.models import Annotation
+
+if TYPE_CHECKING:
+    from reader.core.library import Library
 
 CONTEXT_CHARS = 32
 COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
@@ -362,3 +366,39 @@ def nearest(annotations: Sequence[Annotation], offset: int) -> Annotation | None
     if not placed:
         return None
     return min(placed, key=lambda a: 0 if a.start <= offset < a.end else abs(a.start - offset))
+
+
+# -- over a library -------------------------------------------------------------------------
+# The store keeps annotations; these two functions only connect it to the cascade above.
+
+
+def library_reanchor(
+    old_text: str, new_text: str, annotations: Sequence[Annotation]
+) -> list[Annotation]:
+    """The `Library(reanchor=...)` hook: place an article's highlights on its new text."""
+    del old_text  # the quote and context selectors carry what is needed
+    return reanchor_all(annotations, new_text)
+
+
+def current_annotations(library: Library, article_id: int) -> list[Annotation]:
+    """An article's annotations placed on its current text, saving any that had to move.
+
+    A library opened without the re-anchoring hook (an import, another tool) may have changed
+    the text under them; they are placed the next time someone looks.
+    """
+    row = library.db.execute(
+        "SELECT text, text_hash FROM articles WHERE id = ?", [article_id]
+    ).fetchone()
+    annotations = library.annotations(article_id)
+    if row is None:
+        return annotations
+    text, digest = str(row[0]), str(row[1] or text_hash(str(row[0])))
+    result = []
+    for annotation in annotations:
+        if annotation.text_hash != digest:
+            moved = reanchor(annotation, text)
+            if moved != annotation:
+                moved = library.update_annotation(moved)
+            annotation = moved
+        result.append(annotation)
+    return result
