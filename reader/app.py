@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from reader import __version__
+
+SCREENSHOT_WAIT_S = 60.0  # longest wait for the entity model before a screenshot
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -18,7 +21,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--screenshot", metavar="FILE.png", help="render the window to a PNG and exit"
     )
     parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size")
-    parser.add_argument("--theme", choices=["light", "sepia", "dark"], help="colour theme")
+    parser.add_argument(
+        "--theme", choices=["light", "sepia", "dark", "system"], help="colour theme"
+    )
+    parser.add_argument("--search", metavar="QUERY", help="start with this library search")
     parser.add_argument("--version", action="version", version=f"readmark {__version__}")
     return parser.parse_args(argv)
 
@@ -48,14 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Readmark")
     app.setOrganizationName("Readmark")
-    from PySide6.QtGui import QIcon
-
-    from reader.core.resources import resource
-
-    app.setWindowIcon(QIcon(str(resource("icons/readmark.svg"))))
     folder = data_dir(args.data_dir)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     if args.theme:
+        settings.setValue("typography/theme", args.theme)
         settings.setValue("theme", args.theme)
     try:
         library = Library(library_path(args.data_dir))
@@ -73,29 +75,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     loader = ArticleLoader(library.path, tasks)
     window = MainWindow(library, loader, settings)
     window.resize(width, height)
+    if args.search:
+        window.library_pane.search.setText(args.search)
+        window.library_pane.apply_query(background=False)
     target = first_id if first_id is not None else library.last_opened_id()
     if target is not None:
         window.open_article(target)
     if args.source and not args.screenshot:
         window.open_source(args.source)
 
-    if args.screenshot:
-        window.show()
-        app.processEvents()
-        out = Path(args.screenshot)
-        ok = window.grab().save(str(out))
-        window.close()
-        library.close()
-        if not ok:
-            print(f"readmark: could not write {out}", file=sys.stderr)
-            return 1
-        return 0
-
     window.show()
+    if args.screenshot:
+        return _screenshot(app, window, Path(args.screenshot), tasks, library)
     code = app.exec()
     tasks.wait(5000)
     library.close()
     return int(code)
+
+
+def _screenshot(app, window, out: Path, tasks, library) -> int:  # type: ignore[no-untyped-def]
+    """Wait for the entity highlights (the model loads in the background), then save a PNG."""
+    deadline = time.monotonic() + SCREENSHOT_WAIT_S
+    app.processEvents()
+    while time.monotonic() < deadline:
+        app.processEvents()
+        current = window.current_id
+        if current is None or window.entities.error is not None:
+            break
+        if window.entities.ready and not window.entities.pending(current):
+            break
+        time.sleep(0.02)
+    app.processEvents()
+    ok = window.grab().save(str(out))
+    window.close()
+    tasks.wait(10_000)
+    library.close()
+    if not ok:
+        print(f"readmark: could not write {out}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -2,43 +2,234 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
+from reader.core import fetch
 from reader.core.errors import ReadmarkError
+from reader.core.extract import extract
 from reader.core.library import Library
+from reader.core.models import Article, Entity, Mention, RawPage
+from reader.ui.library_access import LibraryAccess
 from reader.ui.tasks import TaskRunner
 
 
+def readable_error(exc: BaseException) -> str:
+    if isinstance(exc, ReadmarkError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else "")
+    return f"Unexpected error ({exc.__class__.__name__}): {exc}"
+
+
+@dataclass(slots=True)
+class _Job:
+    source: str
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+
 class ArticleLoader(QObject):
-    """Loads sources (URL or file) in the background and saves them to the library."""
+    """Loads sources (URL or file) in the background and saves them to the library.
+
+    A cancelled load stops at the next stage boundary and saves nothing; its result, if it still
+    arrives, is dropped.
+    """
 
     started = Signal(str)
+    progressed = Signal(str, str)  # source, what is happening now
     loaded = Signal(int)  # article id
     failed = Signal(str, str)  # source, message a person can read
+    cancelled = Signal(str)
 
-    def __init__(self, library_path: Path, tasks: TaskRunner, parent: QObject | None = None):
+    def __init__(
+        self,
+        library_path: Path,
+        tasks: TaskRunner,
+        parent: QObject | None = None,
+        load_source: Callable[[str], RawPage] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._library_path = library_path
         self._tasks = tasks
+        self._load_source = load_source or fetch.load
+        self._jobs: list[_Job] = []
+
+    @property
+    def tasks(self) -> TaskRunner:
+        return self._tasks
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._jobs)
 
     def load(self, source: str) -> None:
+        job = _Job(source)
+        self._jobs.append(job)
         self.started.emit(source)
 
-        def work() -> int:
-            # Each thread opens its own connection to the library.
-            library = Library(self._library_path)
+        def work() -> int | None:
+            self.progressed.emit(source, "Fetching")
+            raw = self._load_source(source)
+            if job.cancelled.is_set():
+                return None
+            self.progressed.emit(source, "Finding the article")
+            article = extract(raw)
+            if job.cancelled.is_set():
+                return None
+            self.progressed.emit(source, "Saving")
+            library = Library(self._library_path)  # this thread's own connection
             try:
-                return library.add_source(source)
+                return library.add_article(article, raw)
             finally:
                 library.close()
 
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, ReadmarkError):
-                message = str(exc)
-            else:
-                message = f"Unexpected error: {exc.__class__.__name__}: {exc}"
-            self.failed.emit(source, message)
+        def done(article_id: int | None) -> None:
+            self._finish(job)
+            if article_id is not None and not job.cancelled.is_set():
+                self.loaded.emit(article_id)
 
-        self._tasks.run(work, on_done=self.loaded.emit, on_error=failed)
+        def failed(exc: BaseException) -> None:
+            self._finish(job)
+            if not job.cancelled.is_set():
+                self.failed.emit(source, readable_error(exc))
+
+        self._tasks.run(work, on_done=done, on_error=failed)
+
+    def cancel(self) -> None:
+        """Stop every running load; the window is told at once."""
+        for job in list(self._jobs):
+            job.cancelled.set()
+            self._finish(job)
+            self.cancelled.emit(job.source)
+
+    def _finish(self, job: _Job) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+
+
+class Recognise(Protocol):
+    def __call__(self, article: Article) -> Any: ...
+
+
+def load_default_recogniser() -> Recognise:
+    """Load spaCy and the English model (slow); meant for a worker thread, called once."""
+    from reader.core import entities
+
+    tagger = entities.default_tagger()
+    tagger.load()
+
+    def recognise(article: Article) -> Any:
+        return entities.recognise(article, tagger)
+
+    return recognise
+
+
+def is_english(article: Article) -> bool:
+    """Entities are English-only for now; an unknown language is taken as English."""
+    return not article.lang or article.lang.lower().split("-")[0] == "en"
+
+
+def split_result(result: Any) -> tuple[list[Mention], list[Entity]]:
+    if isinstance(result, tuple) and len(result) == 2:
+        return list(result[0]), list(result[1])
+    return list(result.mentions), list(getattr(result, "entities", ()))
+
+
+class EntityController(QObject):
+    """Loads the recogniser once in the background and recognises articles as they are opened.
+
+    An article opened before the model is ready waits in a queue; its highlights arrive through
+    `recognised` when they are stored.
+    """
+
+    model_ready = Signal()
+    model_failed = Signal(str)
+    recognised = Signal(int)  # article id whose mentions are now stored
+    recognition_failed = Signal(int, str)
+
+    def __init__(
+        self,
+        access: LibraryAccess,
+        tasks: TaskRunner,
+        load_recogniser: Callable[[], Recognise] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._access = access
+        self._tasks = tasks
+        self._load = load_recogniser or load_default_recogniser
+        self._recognise: Recognise | None = None
+        self._loading = False
+        self.error: str | None = None
+        self._queue: list[tuple[int, Article]] = []
+        self._running: int | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self._recognise is not None
+
+    def pending(self, article_id: int) -> bool:
+        return self._running == article_id or any(i == article_id for i, _ in self._queue)
+
+    def start(self) -> None:
+        """Load the model in the background (once)."""
+        if self._loading or self._recognise is not None or self.error is not None:
+            return
+        self._loading = True
+        self._tasks.run(self._load, on_done=self._on_model_loaded, on_error=self._on_model_error)
+
+    def _on_model_loaded(self, recognise: Recognise) -> None:
+        self._loading = False
+        self._recognise = recognise
+        self.model_ready.emit()
+        self._pump()
+
+    def _on_model_error(self, exc: BaseException) -> None:
+        self._loading = False
+        self.error = readable_error(exc)
+        self._queue.clear()
+        self.model_failed.emit(self.error)
+
+    def entities_for(
+        self, article_id: int, article: Article
+    ) -> tuple[list[Mention], list[Entity]] | None:
+        """Stored mentions now, or None while they are being found (then `recognised` fires)."""
+        stored = self._access.stored_entities(article_id)
+        if stored is not None:
+            return stored
+        if not is_english(article) or self.error is not None:
+            return [], []
+        self._queue = [(i, a) for i, a in self._queue if i != article_id]
+        if self._running != article_id:
+            self._queue.append((article_id, article))
+        self.start()
+        self._pump()
+        return None
+
+    def _pump(self) -> None:
+        if self._recognise is None or self._running is not None or not self._queue:
+            return
+        article_id, article = self._queue.pop()  # the most recently opened first
+        self._running = article_id
+        recognise = self._recognise
+
+        def work() -> tuple[list[Mention], list[Entity]]:
+            return split_result(recognise(article))
+
+        def done(result: tuple[list[Mention], list[Entity]]) -> None:
+            self._running = None
+            self._access.save_entities(article_id, *result)
+            self.recognised.emit(article_id)
+            self._pump()
+
+        def failed(exc: BaseException) -> None:
+            self._running = None
+            self.recognition_failed.emit(article_id, readable_error(exc))
+            self._pump()
+
+        self._tasks.run(work, on_done=done, on_error=failed)

@@ -1,10 +1,31 @@
-"""The library list: a lazy list model that fetches rows page by page as the view scrolls."""
+"""The library list: a lazy model that fetches rows page by page, and the delegate that draws them.
+
+A new query (search text, filter, sort) runs its first page off the GUI thread; later pages are
+small indexed reads done as the view scrolls (`fetchMore`).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from reader.core.library import ArticleSummary, Library
+from reader.core.models import WORDS_PER_MINUTE
+from reader.ui.library_access import LibraryAccess, list_page
+from reader.ui.tasks import TaskRunner
+from reader.ui.theme import THEMES, Theme
 
 PAGE_SIZE = 200
 
@@ -14,18 +35,114 @@ SummaryRole = Qt.ItemDataRole.UserRole + 2
 Index = QModelIndex | QPersistentModelIndex
 
 
+def reading_minutes(word_count: int) -> int:
+    return max(1, round(word_count / WORDS_PER_MINUTE))
+
+
+def short_date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value[:10]
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def detail_line(summary: ArticleSummary) -> str:
+    parts = [summary.site_name or "", short_date(summary.published or summary.added_at)]
+    parts.append(f"{reading_minutes(summary.word_count)} min")
+    return " · ".join(p for p in parts if p)
+
+
 class LibraryListModel(QAbstractListModel):
-    def __init__(self, library: Library) -> None:
+    """Rows of `ArticleSummary` for the current query, loaded a page at a time."""
+
+    query_applied = Signal()  # the first page of the current query is in
+    query_failed = Signal(str)  # a message a person can read (a malformed query, say)
+
+    def __init__(self, access: LibraryAccess, tasks: TaskRunner | None = None) -> None:
         super().__init__()
-        self._library = library
+        self._access = access
+        self._tasks = tasks
         self._rows: list[ArticleSummary] = []
-        self._exhausted = False
+        self._hidden: set[int] = set()
+        self._exhausted = True
+        self._fetched = 0
+        self.query = ""
+        self.sort = "newest"
+        self._generation = 0
+
+    # -- queries --------------------------------------------------------------------------
+
+    def set_query(self, query: str, sort: str | None = None, background: bool = True) -> None:
+        """Show the articles matching `query`; the first page loads off the GUI thread."""
+        self.query = query
+        if sort is not None:
+            self.sort = sort
+        self._generation += 1
+        generation = self._generation
+        query, sort_key, path = self.query, self.sort, self._access.path
+        if not background or self._tasks is None:
+            try:
+                rows = self._access.list_page(query, sort_key, PAGE_SIZE, 0)
+            except Exception as exc:
+                self.query_failed.emit(str(exc))
+                return
+            self._apply(generation, rows)
+            return
+
+        def work() -> Sequence[ArticleSummary]:
+            library = Library(path)  # this thread's own connection
+            try:
+                return list_page(library, query, sort_key, PAGE_SIZE, 0)
+            finally:
+                library.close()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self.query_failed.emit(str(exc))
+
+        self._tasks.run(work, on_done=lambda rows: self._apply(generation, rows), on_error=failed)
 
     def reload(self) -> None:
+        """Re-run the current query now (after an add, delete or state change)."""
+        self.set_query(self.query, self.sort, background=False)
+
+    def _apply(self, generation: int, rows: Sequence[ArticleSummary]) -> None:
+        if generation != self._generation:
+            return  # a newer query was asked for while this one ran
         self.beginResetModel()
-        self._rows = self._library.list_articles(limit=PAGE_SIZE, offset=0)
-        self._exhausted = len(self._rows) < PAGE_SIZE
+        self._rows = [r for r in rows if r.id not in self._hidden]
+        self._fetched = len(rows)
+        self._exhausted = len(rows) < PAGE_SIZE
         self.endResetModel()
+        self.query_applied.emit()
+
+    def hide_article(self, article_id: int) -> None:
+        """Drop a row at once (a deleted article), without waiting for a reload."""
+        self._hidden.add(article_id)
+        row = self.row_of(article_id)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+
+    def unhide_article(self, article_id: int) -> None:
+        self._hidden.discard(article_id)
+
+    def update_summary(self, article_id: int, **changes: object) -> None:
+        row = self.row_of(article_id)
+        if row is None:
+            return
+        old = self._rows[row]
+        values = {name: getattr(old, name) for name in old.__slots__}  # type: ignore[attr-defined]
+        values.update(changes)
+        self._rows[row] = type(old)(**values)
+        index = self.index(row)
+        self.dataChanged.emit(index, index)
+
+    # -- Qt model -------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else len(self._rows)
@@ -36,9 +153,17 @@ class LibraryListModel(QAbstractListModel):
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
         if parent.isValid() or self._exhausted:
             return
-        more = self._library.list_articles(limit=PAGE_SIZE, offset=len(self._rows))
+        try:
+            more = self._access.list_page(self.query, self.sort, PAGE_SIZE, self._fetched)
+        except Exception as exc:
+            self._exhausted = True
+            self.query_failed.emit(str(exc))
+            return
+        self._fetched += len(more)
         if len(more) < PAGE_SIZE:
             self._exhausted = True
+        known = {r.id for r in self._rows[-PAGE_SIZE:]}
+        more = [r for r in more if r.id not in self._hidden and r.id not in known]
         if more:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
@@ -46,13 +171,14 @@ class LibraryListModel(QAbstractListModel):
             self.endInsertRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = index.row()
+        if not 0 <= row < len(self._rows) or not index.isValid():
             return None
-        summary = self._rows[index.row()]
+        summary = self._rows[row]
         if role == Qt.ItemDataRole.DisplayRole:
             return summary.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return summary.title
+            return f"{summary.title}\n{detail_line(summary)}"
         if role == ArticleIdRole:
             return summary.id
         if role == SummaryRole:
@@ -64,3 +190,67 @@ class LibraryListModel(QAbstractListModel):
             if summary.id == article_id:
                 return row
         return None
+
+    def article_ids(self) -> list[int]:
+        return [r.id for r in self._rows]
+
+
+class ArticleDelegate(QStyledItemDelegate):
+    """Two lines per article: title (bold while unread, with a dot), then site, date, minutes."""
+
+    def __init__(self, theme: Callable[[], Theme] | None = None) -> None:
+        super().__init__()
+        self._theme = theme or (lambda: THEMES["light"])
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
+        metrics = QFontMetrics(option.font)
+        return QSize(200, int(metrics.height() * 2 + metrics.height() * 1.3))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        summary = index.data(SummaryRole)
+        if summary is None:
+            super().paint(painter, option, index)
+            return
+        theme = self._theme()
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        state = option.state  # type: ignore[attr-defined]
+        painter.save()
+        if state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, QColor(theme.selection))
+        elif state & QStyle.StateFlag.State_MouseOver:
+            hover = QColor(theme.selection)
+            hover.setAlpha(90)
+            painter.fillRect(rect, hover)
+        font = QFont(option.font)  # type: ignore[attr-defined]
+        metrics = QFontMetrics(font)
+        pad = metrics.height() // 2
+        dot_room = metrics.height()
+        left = rect.left() + pad + dot_room
+        width = rect.width() - 2 * pad - dot_room
+        top = rect.top() + pad
+        if summary.unread:
+            size = max(6, metrics.height() // 3)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(theme.accent))
+            centre_y = top + metrics.height() // 2
+            painter.drawEllipse(rect.left() + pad + (dot_room - size) // 2 - 2,
+                                centre_y - size // 2, size, size)  # fmt: skip
+        title_font = QFont(font)
+        title_font.setBold(summary.unread)
+        painter.setFont(title_font)
+        painter.setPen(QColor(theme.text))
+        star = " ★" if summary.favorite else ""
+        title = QFontMetrics(title_font).elidedText(
+            summary.title + star, Qt.TextElideMode.ElideRight, width
+        )
+        painter.drawText(left, top, width, metrics.height(), Qt.AlignmentFlag.AlignLeft, title)
+        painter.setFont(font)
+        painter.setPen(QColor(theme.muted))
+        details = detail_line(summary) + ("  · archived" if summary.archived else "")
+        details = metrics.elidedText(details, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(
+            left, top + int(metrics.height() * 1.25), width, metrics.height(),
+            Qt.AlignmentFlag.AlignLeft, details,
+        )  # fmt: skip
+        painter.restore()

@@ -1,46 +1,58 @@
 """The reading view: a QTextBrowser showing one article built from its blocks.
 
-The document is built so that its characters are `Article.text`'s characters, block by block, in
-the same order: a document position equals a text offset, plus the object characters inserted
-for images before the offset (kept in `PositionMap`).
+The document holds `Article.text`'s characters block by block, in order, after a header (title
+and details). Images add characters before their caption; `PositionMap` keeps those shifts, so a
+text offset maps to a document position and back. Entity mentions are painted as character
+formats over those positions.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QDesktopServices,
     QFont,
     QFontDatabase,
+    QHelpEvent,
+    QImage,
     QPalette,
     QResizeEvent,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
+    QTextImageFormat,
     QTextListFormat,
 )
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
-from reader.core.models import Article, BlockKind, Mention
-from reader.ui.theme import LABEL_GROUPS, THEMES, Theme, Typography
+from reader.core.models import Article, Block, BlockKind, Inline, Mention
+from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, THEMES, Theme, Typography, group_of
 
 SERIF_FAMILIES = (
-    "Georgia",
     "Charter",
     "Source Serif 4",
+    "Georgia",
     "Noto Serif",
     "DejaVu Serif",
     "Liberation Serif",
     "Times New Roman",
 )
-HEADING_SCALE = {1: 1.6, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
+SANS_FAMILIES = ("Inter", "Noto Sans", "Segoe UI", "Helvetica Neue", "DejaVu Sans", "Arial")
+HEADING_SCALE = {1: 1.55, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
+PROPORTIONAL_HEIGHT = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
+LINE_SEPARATOR = "\u2028"
+OBJECT_CHAR = "\ufffc"
+# A char format property that marks an entity mention, so repainting can find and clear it.
+ENTITY_PROPERTY = QTextFormat.Property.UserProperty + 1
 
 
 @dataclass(slots=True)
@@ -48,41 +60,43 @@ class PositionMap:
     """Maps offsets in `Article.text` to document positions and back."""
 
     block_starts: list[int]  # offset in the text where each article block starts
-    shifts: list[int]  # extra document characters before each article block's text
-    header_length: int  # characters of the header (title, byline) before the body
+    shifts: list[int]  # extra document characters before each block's text (images)
+    header_length: int  # characters of the header (title, details) before the body
 
     def to_position(self, offset: int) -> int:
         index = max(0, bisect.bisect_right(self.block_starts, offset) - 1)
-        shift = self.shifts[index] if self.shifts else 0
-        return self.header_length + offset + shift
+        return self.header_length + offset + self.shifts[index]
 
     def to_offset(self, position: int) -> int:
         body = position - self.header_length
-        best = 0
-        for index, start in enumerate(self.block_starts):
-            if start + self.shifts[index] <= body:
-                best = index
+        if body <= 0:
+            return 0
+        # Document position of each block's first text character.
+        index = 0
+        for i, start in enumerate(self.block_starts):
+            if start + self.shifts[i] <= body:
+                index = i
             else:
                 break
-        shift = self.shifts[best] if self.shifts else 0
-        return max(0, body - shift)
+        start = self.block_starts[index]
+        return max(start, body - self.shifts[index])
 
 
 def resolve_family(name: str) -> str:
-    generic = {
-        "serif": QFontDatabase.SystemFont.GeneralFont,
-        "sans": QFontDatabase.SystemFont.GeneralFont,
-        "mono": QFontDatabase.SystemFont.FixedFont,
-    }
-    if name == "serif":
+    """An installed family for "serif", "sans" or "mono"; any other name is used as given."""
+    if name in ("serif", "sans"):
         families = set(QFontDatabase.families())
-        for candidate in SERIF_FAMILIES:
+        for candidate in SERIF_FAMILIES if name == "serif" else SANS_FAMILIES:
             if candidate in families:
                 return candidate
-        return "serif"
-    if name in generic:
-        return QFontDatabase.systemFont(generic[name]).family()
+        return QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
+    if name == "mono":
+        return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
     return name
+
+
+def safe_link(href: str | None) -> bool:
+    return bool(href) and QUrl(href).scheme() in ("http", "https")  # type: ignore[arg-type]
 
 
 class ReadingView(QTextBrowser):
@@ -94,56 +108,181 @@ class ReadingView(QTextBrowser):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setAcceptDrops(False)  # drops are handled by the window
         self.anchorClicked.connect(self._on_anchor_clicked)
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
         self.typography = Typography()
         self.theme: Theme = THEMES["light"]
         self.article: Article | None = None
         self.mentions: tuple[Mention, ...] = ()
+        self.hidden_groups: set[str] = set(DEFAULT_HIDDEN_GROUPS)
+        self.entities_shown = True
         self.position_map = PositionMap([0], [0], 0)
+        # Given a mention, the tooltip text (set by the window; None shows the label alone).
+        self.tooltip_provider: Callable[[Mention], str] | None = None
+        # Given an image URL, its archived bytes; the view itself never fetches anything.
+        self.image_loader: Callable[[str], bytes | None] | None = None
+        self._mention_starts: list[int] = []
+        self._painted: list[Mention] = []
         self._apply_palette()
 
     # -- content --------------------------------------------------------------------------
 
     def loadResource(self, kind: int, url: QUrl | str) -> object:  # noqa: N802 - Qt override
-        # Never fetch anything the article points at; archived images arrive as resources.
+        # Never fetch anything the article points at; archived images are added as resources.
         return None
 
     def show_article(self, article: Article, mentions: Iterable[Mention] = ()) -> None:
         self.article = article
-        self.mentions = tuple(mentions)
+        self._set_mention_list(mentions)
         self._rebuild()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.verticalScrollBar().setValue(0)
 
     def show_message(self, title: str, body: str) -> None:
+        """A deliberate page for the empty, loading and error states."""
         self.article = None
-        self.mentions = ()
+        self._set_mention_list(())
         document = self._new_document()
         cursor = QTextCursor(document)
-        cursor.setBlockFormat(self._block_format(top=self._em(4)))
-        cursor.insertText(title, self._heading_format(1))
-        cursor.insertBlock(self._block_format())
-        cursor.insertText(body, self._text_format(muted=True))
+        cursor.setBlockFormat(self._block_format(top=self._em(5), bottom=self._em(0.6)))
+        cursor.insertText(title, self._heading_format(2))
+        for line in body.split("\n"):
+            cursor.insertBlock(self._block_format(bottom=self._em(0.4)))
+            cursor.insertText(line, self._text_format(muted=True))
+        self.position_map = PositionMap([0], [0], 0)
         self.setDocument(document)
 
     def set_typography(self, typography: Typography, theme: Theme) -> None:
+        """Apply new typography or theme at once, keeping the reading position."""
+        offset = self.top_offset() if self.article is not None else 0
         self.typography = typography
         self.theme = theme
         self._apply_palette()
-        self._update_margins()
         if self.article is not None:
             self._rebuild()
+            self._update_margins()
+            self.scroll_to_offset(offset)
+        else:
+            self._update_margins()
 
     def set_mentions(self, mentions: Iterable[Mention]) -> None:
-        self.mentions = tuple(mentions)
+        """Replace the entity marks (for example when recognition finishes) and repaint."""
+        self._set_mention_list(mentions)
         if self.article is not None:
             self._paint_mentions(self.document())
 
-    def text_range(self, start: int, end: int) -> str:
-        """The text the view shows between two article offsets (used to check the mapping)."""
+    def set_group_visible(self, group: str, visible: bool) -> None:
+        if visible:
+            self.hidden_groups.discard(group)
+        else:
+            self.hidden_groups.add(group)
+        if self.article is not None:
+            self._paint_mentions(self.document())
+
+    def set_entities_shown(self, shown: bool) -> None:
+        self.entities_shown = shown
+        if self.article is not None:
+            self._paint_mentions(self.document())
+
+    def visible_mentions(self) -> list[Mention]:
+        if not self.entities_shown:
+            return []
+        return [m for m in self.mentions if self._shown(m)]
+
+    def _set_mention_list(self, mentions: Iterable[Mention]) -> None:
+        self.mentions = tuple(sorted(mentions, key=lambda m: (m.start, m.end)))
+        self._mention_starts = [m.start for m in self.mentions]
+
+    def mention_at(self, offset: int) -> Mention | None:
+        """The shown mention covering text `offset`, if any."""
+        index = bisect.bisect_right(self._mention_starts, offset) - 1
+        # Mentions rarely overlap; looking a few back covers the overlaps there are.
+        for candidate in self.mentions[max(0, index - 3) : index + 1][::-1]:
+            if candidate.start <= offset < candidate.end and self._shown(candidate):
+                return candidate
+        return None
+
+    def _shown(self, mention: Mention) -> bool:
+        return self.entities_shown and group_of(mention.label) not in self.hidden_groups
+
+    # -- positions ------------------------------------------------------------------------
+
+    def cursor_for(self, start: int, end: int) -> QTextCursor:
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.position_map.to_position(start))
         cursor.setPosition(self.position_map.to_position(end), QTextCursor.MoveMode.KeepAnchor)
-        return cursor.selectedText().replace("\u2029", "\n")
+        return cursor
+
+    def text_range(self, start: int, end: int) -> str:
+        """The text the view shows between two article offsets."""
+        return self.cursor_for(start, end).selectedText().replace("\u2029", "\n")
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select `Article.text[start:end]` and scroll it into view."""
+        self.setTextCursor(self.cursor_for(start, end))
+        self.ensureCursorVisible()
+
+    def top_offset(self) -> int:
+        """Text offset of the first character visible at the top of the view."""
+        if self.article is None:
+            return 0
+        cursor = self.cursorForPosition(self.viewport().rect().topLeft())
+        return min(self.position_map.to_offset(cursor.position()), len(self.article.text))
+
+    def progress(self) -> float:
+        """How far the reader got, 0..1, by text offset (survives font and width changes)."""
+        if self.article is None or not self.article.text:
+            return 0.0
+        bar = self.verticalScrollBar()
+        if bar.maximum() > 0 and bar.value() >= bar.maximum():
+            return 1.0
+        if bar.value() <= 0:
+            return 0.0
+        return self.top_offset() / len(self.article.text)
+
+    def scroll_to_offset(self, offset: int) -> None:
+        """Scroll so the line holding text `offset` is at the top of the view."""
+        if self.article is None:
+            return
+        document = self.document()
+        position = self.position_map.to_position(max(0, min(offset, len(self.article.text))))
+        block = document.findBlock(position)
+        layout = document.documentLayout()
+        top = layout.blockBoundingRect(block).top()  # lays the document out up to the block
+        line_layout = block.layout()
+        line = line_layout.lineForTextPosition(position - block.position())
+        if line.isValid():
+            top += line.y()
+        self.verticalScrollBar().setValue(int(top))
+
+    def scroll_to_progress(self, fraction: float) -> None:
+        if self.article is None:
+            return
+        if fraction >= 1.0:
+            self.document().documentLayout().documentSize()  # finish the layout first
+            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+            return
+        self.scroll_to_offset(int(fraction * len(self.article.text)))
+
+    def find_in_article(self, text: str, backward: bool = False) -> bool:
+        """Select the next (or previous) match of `text`, wrapping around; False if none."""
+        if not text:
+            return False
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        if self.find(text, flags):
+            return True
+        cursor = self.textCursor()
+        cursor.movePosition(
+            QTextCursor.MoveOperation.End if backward else QTextCursor.MoveOperation.Start
+        )
+        self.setTextCursor(cursor)
+        return self.find(text, flags)
+
+    def count_matches(self, text: str) -> int:
+        if not text or self.article is None:
+            return 0
+        return self.article.text.lower().count(text.lower())
 
     # -- building -------------------------------------------------------------------------
 
@@ -157,6 +296,7 @@ class ReadingView(QTextBrowser):
 
     def _new_document(self) -> QTextDocument:
         document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
         document.setDefaultFont(self._base_font())
         document.setDocumentMargin(self._em(1.5))
         root = document.rootFrame().frameFormat()
@@ -166,7 +306,7 @@ class ReadingView(QTextBrowser):
 
     def _block_format(self, top: float = 0.0, bottom: float | None = None) -> QTextBlockFormat:
         fmt = QTextBlockFormat()
-        fmt.setLineHeight(self.typography.line_height_pct, 1)  # ProportionalHeight
+        fmt.setLineHeight(self.typography.line_height_pct, PROPORTIONAL_HEIGHT)
         fmt.setTopMargin(top)
         fmt.setBottomMargin(self._em(0.8) if bottom is None else bottom)
         return fmt
@@ -182,21 +322,39 @@ class ReadingView(QTextBrowser):
         fmt.setFontPointSize(self.typography.font_size_pt * HEADING_SCALE.get(level, 1.0))
         return fmt
 
+    def _link_format(self, base: QTextCharFormat, href: str) -> QTextCharFormat:
+        fmt = QTextCharFormat(base)
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(href)
+        fmt.setForeground(QColor(self.theme.link))
+        fmt.setFontUnderline(True)
+        return fmt
+
+    def _insert_header(self, cursor: QTextCursor, article: Article) -> None:
+        title_format = self._block_format(bottom=self._em(0.5))
+        title_format.setLineHeight(118, PROPORTIONAL_HEIGHT)
+        cursor.setBlockFormat(title_format)
+        cursor.insertText(article.title or "Untitled", self._heading_format(1))
+        muted = self._text_format(muted=True)
+        muted.setFontPointSize(self.typography.font_size_pt * 0.9)
+        details = [p for p in (article.byline, article.site_name) if p]
+        if article.published:
+            details.append(article.published[:10])
+        details.append(f"{article.reading_minutes} min read")
+        cursor.insertBlock(self._block_format(bottom=self._em(1.6)))
+        cursor.insertText(" · ".join(details), muted)
+        link = article.canonical_url or article.url
+        if link and safe_link(link):
+            cursor.insertText(" · ", muted)
+            cursor.insertText("Original ↗", self._link_format(muted, link))
+        cursor.insertBlock(self._block_format())
+
     def _rebuild(self) -> None:
         article = self.article
         assert article is not None
         document = self._new_document()
         cursor = QTextCursor(document)
-        # Header: title, then a muted line with byline, site, date and reading time.
-        title_format = self._block_format(bottom=self._em(0.4))
-        title_format.setLineHeight(115, 1)
-        cursor.setBlockFormat(title_format)
-        cursor.insertText(article.title or "Untitled", self._heading_format(1))
-        details = [p for p in (article.byline, article.site_name, article.published) if p]
-        details.append(f"{article.reading_minutes} min read")
-        cursor.insertBlock(self._block_format(bottom=self._em(1.4)))
-        cursor.insertText(" · ".join(details), self._text_format(muted=True))
-        cursor.insertBlock(self._block_format())
+        self._insert_header(cursor, article)
         header_length = cursor.position()
 
         starts: list[int] = []
@@ -204,29 +362,15 @@ class ReadingView(QTextBrowser):
         shift = 0
         offset = 0
         current_list = None
+        list_ordered = False
         for index, block in enumerate(article.blocks):
             if index > 0:
                 cursor.insertBlock(self._block_format())
             starts.append(offset)
-            fmt = self._text_format()
-            block_format = self._block_format()
-            if block.kind is BlockKind.HEADING:
-                block_format.setTopMargin(self._em(0.6))
-                block_format.setLineHeight(120, 1)
-                fmt = self._heading_format(max(2, block.level))
-            elif block.kind is BlockKind.QUOTE:
-                block_format.setLeftMargin(self._em(1.5))
-                fmt.setFontItalic(True)
-            elif block.kind is BlockKind.CODE:
-                fmt.setFontFamilies([resolve_family("mono")])
-                fmt.setFontPointSize(self.typography.font_size_pt * 0.85)
-                block_format.setLineHeight(120, 1)
-            elif block.kind is BlockKind.IMAGE:
-                fmt = self._text_format(muted=True)
-                fmt.setFontPointSize(self.typography.font_size_pt * 0.85)
+            fmt, block_format = self._formats_for(block)
             cursor.setBlockFormat(block_format)
             if block.kind is BlockKind.LIST_ITEM:
-                if current_list is None:
+                if current_list is None or list_ordered != block.ordered:
                     list_format = QTextListFormat()
                     list_format.setStyle(
                         QTextListFormat.Style.ListDecimal
@@ -235,25 +379,85 @@ class ReadingView(QTextBrowser):
                     )
                     list_format.setIndent(max(1, block.level))
                     current_list = cursor.createList(list_format)
+                    list_ordered = block.ordered
                 else:
                     current_list.add(cursor.block())
             else:
                 current_list = None
+            if block.kind is BlockKind.IMAGE:
+                shift += self._insert_image(cursor, document, block)
             shifts.append(shift)
             self._insert_inline_text(cursor, block.text, block.inlines, fmt)
             offset += len(block.text) + 1
         self.position_map = PositionMap(starts or [0], shifts or [0], header_length)
+        self._painted = []
         self._paint_mentions(document)
         self.setDocument(document)
-        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self._update_margins()
 
-    def _insert_inline_text(self, cursor: QTextCursor, text: str, inlines, fmt) -> None:
+    def _formats_for(self, block: Block) -> tuple[QTextCharFormat, QTextBlockFormat]:
+        fmt = self._text_format()
+        block_format = self._block_format()
+        if block.kind is BlockKind.HEADING:
+            block_format.setTopMargin(self._em(0.7))
+            block_format.setBottomMargin(self._em(0.4))
+            block_format.setLineHeight(125, PROPORTIONAL_HEIGHT)
+            fmt = self._heading_format(max(2, block.level))
+        elif block.kind is BlockKind.QUOTE:
+            block_format.setLeftMargin(self._em(1.5))
+            block_format.setRightMargin(self._em(1.0))
+            fmt.setFontItalic(True)
+        elif block.kind is BlockKind.CODE:
+            fmt.setFontFamilies([resolve_family("mono")])
+            fmt.setFontPointSize(self.typography.font_size_pt * 0.82)
+            block_format.setLineHeight(125, PROPORTIONAL_HEIGHT)
+            block_format.setBackground(QColor(self.theme.chrome))
+            block_format.setLeftMargin(self._em(0.3))
+        elif block.kind is BlockKind.IMAGE:
+            fmt = self._text_format(muted=True)
+            fmt.setFontPointSize(self.typography.font_size_pt * 0.82)
+            block_format.setLineHeight(130, PROPORTIONAL_HEIGHT)
+        elif block.kind is BlockKind.TABLE:
+            fmt.setFontPointSize(self.typography.font_size_pt * 0.9)
+        elif block.kind is BlockKind.LIST_ITEM:
+            block_format.setBottomMargin(self._em(0.3))
+        return fmt, block_format
+
+    def _insert_image(self, cursor: QTextCursor, document: QTextDocument, block: Block) -> int:
+        """Insert an archived image before its caption; returns the characters added."""
+        if not block.src or self.image_loader is None:
+            return 0
+        data = self.image_loader(block.src)
+        if not data:
+            return 0
+        image = QImage.fromData(data)
+        if image.isNull():
+            return 0
+        name = QUrl(block.src)
+        document.addResource(QTextDocument.ResourceType.ImageResource, name, image)
+        image_format = QTextImageFormat()
+        image_format.setName(name.toString())
+        column = self._em(self.typography.column_em)
+        scale = min(1.0, column / max(1, image.width()))
+        image_format.setWidth(image.width() * scale)
+        image_format.setHeight(image.height() * scale)
+        cursor.insertImage(image_format)
+        if block.text:
+            cursor.insertText(LINE_SEPARATOR)
+            return 2
+        return 1
+
+    def _insert_inline_text(
+        self, cursor: QTextCursor, text: str, inlines: Sequence[Inline], fmt: QTextCharFormat
+    ) -> None:
         if not inlines:
             cursor.insertText(text, fmt)
             return
         # Split the text at inline boundaries and give each piece its formats.
         cuts = sorted({0, len(text), *(i.start for i in inlines), *(i.end for i in inlines)})
         for left, right in itertools.pairwise(cuts):
+            if not 0 <= left < right <= len(text):
+                continue
             piece_format = QTextCharFormat(fmt)
             for inline in inlines:
                 if inline.start <= left and right <= inline.end:
@@ -263,28 +467,41 @@ class ReadingView(QTextBrowser):
                         piece_format.setFontWeight(QFont.Weight.Bold)
                     elif inline.kind == "code":
                         piece_format.setFontFamilies([resolve_family("mono")])
-                    elif inline.kind == "link" and inline.href:
-                        piece_format.setAnchor(True)
-                        piece_format.setAnchorHref(inline.href)
-                        piece_format.setForeground(QColor(self.theme.link))
-                        piece_format.setFontUnderline(True)
+                    elif inline.kind == "link" and safe_link(inline.href):
+                        piece_format = self._link_format(piece_format, str(inline.href))
             cursor.insertText(text[left:right], piece_format)
 
     def _paint_mentions(self, document: QTextDocument) -> None:
         cursor = QTextCursor(document)
-        for mention in self.mentions:
-            group = LABEL_GROUPS.get(mention.label)
-            colour = self.theme.entity.get(group or "")
-            if not colour or group == "NUMBER":
-                continue
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor(colour))
-            fmt.setToolTip(mention.label)
-            cursor.setPosition(self.position_map.to_position(mention.start))
-            cursor.setPosition(
-                self.position_map.to_position(mention.end), QTextCursor.MoveMode.KeepAnchor
-            )
+        cursor.beginEditBlock()
+        if self._painted:
+            clear = QTextCharFormat()
+            clear.setBackground(QBrush())
+            clear.setProperty(ENTITY_PROPERTY, "")
+            for mention in self._painted:
+                self._select(cursor, mention)
+                cursor.mergeCharFormat(clear)
+        painted: list[Mention] = []
+        formats: dict[str, QTextCharFormat] = {}
+        for mention in self.visible_mentions():
+            group = group_of(mention.label)
+            fmt = formats.get(group)
+            if fmt is None:
+                fmt = QTextCharFormat()
+                fmt.setBackground(QColor(self.theme.entity.get(group, self.theme.selection)))
+                fmt.setProperty(ENTITY_PROPERTY, group)
+                formats[group] = fmt
+            self._select(cursor, mention)
             cursor.mergeCharFormat(fmt)
+            painted.append(mention)
+        cursor.endEditBlock()
+        self._painted = painted
+
+    def _select(self, cursor: QTextCursor, mention: Mention) -> None:
+        cursor.setPosition(self.position_map.to_position(mention.start))
+        cursor.setPosition(
+            self.position_map.to_position(mention.end), QTextCursor.MoveMode.KeepAnchor
+        )
 
     # -- look -----------------------------------------------------------------------------
 
@@ -295,9 +512,18 @@ class ReadingView(QTextBrowser):
         palette.setColor(QPalette.ColorRole.Text, QColor(self.theme.text))
         palette.setColor(QPalette.ColorRole.Highlight, QColor(self.theme.selection))
         palette.setColor(QPalette.ColorRole.HighlightedText, QColor(self.theme.text))
+        palette.setColor(QPalette.ColorRole.Link, QColor(self.theme.link))
         self.setPalette(palette)
         self.setAutoFillBackground(True)
         self.viewport().setAutoFillBackground(True)
+        self.setStyleSheet(
+            f"QTextBrowser {{ background: {self.theme.page}; border: none; }}"
+            f"QScrollBar:vertical {{ background: {self.theme.page}; width: 10px; margin: 0; }}"
+            f"QScrollBar::handle:vertical {{ background: {self.theme.muted}; min-height: 30px;"
+            " border-radius: 4px; margin: 2px; }"
+            "QScrollBar::add-line, QScrollBar::sub-line { height: 0; }"
+            "QScrollBar::add-page, QScrollBar::sub-page { background: none; }"
+        )
 
     def _update_margins(self) -> None:
         column_px = int(self._em(self.typography.column_em) + 2 * self.document().documentMargin())
@@ -307,6 +533,27 @@ class ReadingView(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         self._update_margins()
         super().resizeEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def tooltip_at(self, point: object) -> str | None:
+        if self.article is None:
+            return None
+        position = self.cursorForPosition(point).position()  # type: ignore[arg-type]
+        mention = self.mention_at(self.position_map.to_offset(position))
+        if mention is None:
+            return None
+        if self.tooltip_provider is not None:
+            return self.tooltip_provider(mention)
+        return mention.label
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):

@@ -1,8 +1,11 @@
-"""Colour themes and typography settings for the reading view."""
+"""Colour themes, entity colours and typography settings for the reading view."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,18 +17,9 @@ class Theme:
     link: str
     chrome: str  # window panes around the column
     selection: str
-    entity: dict[str, str]  # OntoNotes label group -> pale background
+    accent: str  # unread dot, focus
+    entity: dict[str, str]  # entity group -> pale background behind the words
 
-
-_LIGHT_ENTITIES = {
-    "PERSON": "#fde2c8",
-    "ORG": "#d6e6fb",
-    "PLACE": "#d5f0d8",
-    "GROUP": "#eddcf7",
-    "TIME": "#f6efc0",
-    "WORK": "#f9d7e0",
-    "NUMBER": "#e6e6e6",
-}
 
 THEMES: dict[str, Theme] = {
     "light": Theme(
@@ -36,7 +30,16 @@ THEMES: dict[str, Theme] = {
         link="#1a5fb4",
         chrome="#f3f3f1",
         selection="#b3d4fc",
-        entity=_LIGHT_ENTITIES,
+        accent="#2f6fde",
+        entity={
+            "PERSON": "#fde2c8",
+            "ORG": "#d6e6fb",
+            "PLACE": "#d5f0d8",
+            "GROUP": "#eddcf7",
+            "TIME": "#f6efc0",
+            "WORK": "#f9d7e0",
+            "NUMBER": "#e6e6e6",
+        },
     ),
     "sepia": Theme(
         name="sepia",
@@ -46,13 +49,14 @@ THEMES: dict[str, Theme] = {
         link="#8a4b08",
         chrome="#ece3cf",
         selection="#e3cfa4",
+        accent="#b0642a",
         entity={
             "PERSON": "#f3d3b0",
-            "ORG": "#d9dfe6",
-            "PLACE": "#d9e5c4",
-            "GROUP": "#e6d6e6",
-            "TIME": "#efe1a9",
-            "WORK": "#efcfcf",
+            "ORG": "#d5dde8",
+            "PLACE": "#d6e6c2",
+            "GROUP": "#e6d3e6",
+            "TIME": "#efe1a0",
+            "WORK": "#f0cccc",
             "NUMBER": "#e2dac8",
         },
     ),
@@ -64,6 +68,7 @@ THEMES: dict[str, Theme] = {
         link="#8ab4f8",
         chrome="#16171a",
         selection="#3d5a80",
+        accent="#8ab4f8",
         entity={
             "PERSON": "#5a3d24",
             "ORG": "#28405e",
@@ -76,6 +81,8 @@ THEMES: dict[str, Theme] = {
     ),
 }
 
+THEME_CHOICES = ("light", "sepia", "dark", "system")
+
 # OntoNotes labels grouped into what a reader tells apart.
 LABEL_GROUPS = {
     "PERSON": "PERSON",
@@ -84,13 +91,13 @@ LABEL_GROUPS = {
     "LOC": "PLACE",
     "FAC": "PLACE",
     "NORP": "GROUP",
+    "LANGUAGE": "GROUP",
     "DATE": "TIME",
     "TIME": "TIME",
     "EVENT": "WORK",
     "WORK_OF_ART": "WORK",
     "PRODUCT": "WORK",
     "LAW": "WORK",
-    "LANGUAGE": "GROUP",
     "MONEY": "NUMBER",
     "PERCENT": "NUMBER",
     "QUANTITY": "NUMBER",
@@ -108,6 +115,38 @@ GROUP_NAMES = {
     "NUMBER": "Numbers",
 }
 
+# What one entity of a group is called in a tooltip.
+GROUP_SINGULAR = {
+    "PERSON": "Person",
+    "ORG": "Organisation",
+    "PLACE": "Place",
+    "GROUP": "Group",
+    "TIME": "Date or time",
+    "WORK": "Event, work or law",
+    "NUMBER": "Number",
+}
+
+DEFAULT_HIDDEN_GROUPS = frozenset({"NUMBER"})
+
+
+def group_of(label: str) -> str:
+    return LABEL_GROUPS.get(label, "WORK")
+
+
+def system_is_dark() -> bool:
+    app = QGuiApplication.instance()
+    if app is None:
+        return False
+    scheme = QGuiApplication.styleHints().colorScheme()
+    return bool(scheme == Qt.ColorScheme.Dark)
+
+
+def resolve_theme(name: str) -> Theme:
+    """The theme to paint with; "system" follows the desktop's light or dark setting."""
+    if name == "system":
+        return THEMES["dark" if system_is_dark() else "light"]
+    return THEMES.get(name, THEMES["light"])
+
 
 @dataclass(frozen=True, slots=True)
 class Typography:
@@ -116,3 +155,40 @@ class Typography:
     line_height_pct: int = 160
     column_em: int = 34
     theme: str = "light"  # light, sepia, dark or system
+
+    def clamped(self) -> Typography:
+        return replace(
+            self,
+            font_size_pt=min(max(float(self.font_size_pt), 9.0), 32.0),
+            line_height_pct=min(max(int(self.line_height_pct), 100), 250),
+            column_em=min(max(int(self.column_em), 20), 80),
+            theme=self.theme if self.theme in THEME_CHOICES else "light",
+            font_family=self.font_family or "serif",
+        )
+
+
+SETTINGS_GROUP = "typography"
+
+
+def load_typography(settings: QSettings) -> Typography:
+    """Typography remembered in `settings`; bad or missing values fall back to the defaults."""
+    default = Typography()
+    values: dict[str, object] = {}
+    for item in fields(Typography):
+        raw = settings.value(f"{SETTINGS_GROUP}/{item.name}")
+        if raw is None and item.name == "theme":
+            raw = settings.value("theme")  # older settings kept the theme at the top level
+        if raw is None:
+            continue
+        kind = type(getattr(default, item.name))
+        try:
+            values[item.name] = kind(raw)
+        except (TypeError, ValueError):
+            continue
+    return replace(default, **values).clamped()  # type: ignore[arg-type]
+
+
+def save_typography(settings: QSettings, typography: Typography) -> None:
+    for item in fields(Typography):
+        settings.setValue(f"{SETTINGS_GROUP}/{item.name}", getattr(typography, item.name))
+    settings.setValue("theme", typography.theme)

@@ -1,0 +1,212 @@
+"""The library pane: search field, filter and sort, and the lazy article list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.ui.library_access import SORTS, LibraryAccess, entity_query, quote_term
+from reader.ui.library_model import ArticleDelegate, ArticleIdRole, LibraryListModel
+from reader.ui.tasks import TaskRunner
+from reader.ui.theme import GROUP_SINGULAR, Theme, group_of
+
+SEARCH_DEBOUNCE_MS = 150
+TOP_ENTITY_FILTERS = 25
+BASE_FILTERS = (
+    ("All articles", ""),
+    ("Unread", "is:unread"),
+    ("Favourites", "is:favorite"),
+    ("Archive", "is:archived"),
+)
+
+
+class LibraryPane(QWidget):
+    article_selected = Signal(int)
+
+    def __init__(
+        self,
+        access: LibraryAccess,
+        tasks: TaskRunner | None,
+        theme: Callable[[], Theme],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.access = access
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 0, 0)
+        layout.setSpacing(6)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search  (try tag:, is:unread, person:)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip(
+            'Words, "phrases", -word, tag:NAME, site:DOMAIN, is:unread|archived|favorite, '
+            "person:NAME, org:NAME, place:NAME, before:DATE, after:DATE"
+        )
+        layout.addWidget(self.search)
+        row = QHBoxLayout()
+        self.filter_box = QComboBox()
+        self.filter_box.setToolTip("Show")
+        self.sort_box = QComboBox()
+        self.sort_box.setToolTip("Sort")
+        for key, name in SORTS.items():
+            self.sort_box.addItem(name, key)
+        row.addWidget(self.filter_box, 3)
+        row.addWidget(self.sort_box, 2)
+        layout.addLayout(row)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        self.model = LibraryListModel(access, tasks)
+        self.list_view = QListView()
+        self.list_view.setModel(self.model)
+        self.list_view.setItemDelegate(ArticleDelegate(theme))
+        self.list_view.setUniformItemSizes(True)
+        self.list_view.setMouseTracking(True)
+        self.list_view.setFrameShape(QListView.Shape.NoFrame)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.setAcceptDrops(False)
+        layout.addWidget(self.list_view, 1)
+        self.empty_label = QLabel("No articles match.", self.list_view)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+        self.count_label = QLabel()
+        self.count_label.setContentsMargins(4, 0, 0, 4)
+        layout.addWidget(self.count_label)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_query)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self.apply_query)
+        self.filter_box.currentIndexChanged.connect(lambda _i: self.apply_query())
+        self.sort_box.currentIndexChanged.connect(lambda _i: self.apply_query())
+        self.model.query_applied.connect(self._on_query_applied)
+        self.model.query_failed.connect(self._on_query_failed)
+        self.model.rowsInserted.connect(lambda *_: self._update_counts())
+        self.model.rowsRemoved.connect(lambda *_: self._update_counts())
+        self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
+        self.refresh_filters()
+
+    # -- queries --------------------------------------------------------------------------
+
+    def query(self) -> str:
+        token = str(self.filter_box.currentData() or "")
+        return " ".join(p for p in (token, self.search.text().strip()) if p)
+
+    def apply_query(self, background: bool = True) -> None:
+        self._debounce.stop()
+        sort = str(self.sort_box.currentData() or "newest")
+        self.model.set_query(self.query(), sort, background=background)
+
+    def refresh_filters(self) -> None:
+        """Rebuild the filter list (tags and the most mentioned entities), keeping the choice."""
+        current = self.filter_box.currentData()
+        self.filter_box.blockSignals(True)
+        self.filter_box.clear()
+        for name, token in BASE_FILTERS:
+            self.filter_box.addItem(name, token)
+        tags = self.access.tags()
+        if tags:
+            self.filter_box.insertSeparator(self.filter_box.count())
+            for tag in tags:
+                self.filter_box.addItem(f"# {tag}", f"tag:{quote_term(tag)}")
+        entities = self.access.top_entities(TOP_ENTITY_FILTERS)
+        if entities:
+            self.filter_box.insertSeparator(self.filter_box.count())
+            for entity in entities:
+                kind = GROUP_SINGULAR.get(group_of(entity.label), entity.label)
+                self.filter_box.addItem(
+                    f"{kind}: {entity.name}  ({entity.articles})",
+                    entity_query(entity.label, entity.name),
+                )
+        index = self.filter_box.findData(current) if current is not None else 0
+        self.filter_box.setCurrentIndex(max(0, index))
+        self.filter_box.blockSignals(False)
+
+    def filter_by_entity(self, label: str, name: str) -> None:
+        """Show the articles that mention an entity (from the entity panel)."""
+        token = entity_query(label, name)
+        index = self.filter_box.findData(token)
+        if index < 0:
+            kind = GROUP_SINGULAR.get(group_of(label), label)
+            self.filter_box.addItem(f"{kind}: {name}", token)
+            index = self.filter_box.count() - 1
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        if self.filter_box.currentIndex() == index:
+            self.apply_query()
+        else:
+            self.filter_box.setCurrentIndex(index)
+
+    def _on_query_applied(self) -> None:
+        self.error_label.hide()
+        self._update_counts()
+
+    def _on_query_failed(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def _update_counts(self) -> None:
+        rows = self.model.rowCount()
+        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+        self.count_label.setText(f"{rows}{more} article{'s' if rows != 1 else ''}")
+        empty = rows == 0
+        if empty:
+            self.empty_label.setText(
+                "No articles match." if self.query() else "Your library is empty."
+            )
+            self.empty_label.setGeometry(self.list_view.viewport().rect())
+        self.empty_label.setVisible(empty)
+
+    # -- selection ------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        value = self.list_view.currentIndex().data(ArticleIdRole)
+        return int(value) if value is not None else None
+
+    def select_id(self, article_id: int) -> bool:
+        row = self.model.row_of(article_id)
+        if row is None:
+            return False
+        index = self.model.index(row)
+        if self.list_view.currentIndex() != index:
+            self.list_view.setCurrentIndex(index)
+        self.list_view.scrollTo(index)
+        return True
+
+    def select_row(self, row: int) -> None:
+        if self.model.canFetchMore(QModelIndex()) and row >= self.model.rowCount() - 1:
+            self.model.fetchMore(QModelIndex())
+        if 0 <= row < self.model.rowCount():
+            index = self.model.index(row)
+            self.list_view.setCurrentIndex(index)
+            self.list_view.scrollTo(index)
+
+    def step(self, delta: int) -> None:
+        """Select the next (+1) or previous (-1) article in the list."""
+        current = self.list_view.currentIndex()
+        row = current.row() + delta if current.isValid() else 0
+        self.select_row(max(0, row))
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        value = current.data(ArticleIdRole)
+        if value is not None:
+            self.article_selected.emit(int(value))

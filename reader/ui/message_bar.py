@@ -1,0 +1,107 @@
+"""A slim bar above the reading view for progress, errors and undo; it never blocks the window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+STYLES = {
+    "info": ("#e8f0fe", "#1f3b6e"),
+    "progress": ("#eef1f5", "#2b2f36"),
+    "error": ("#fde8e6", "#7a1c12"),
+}
+
+
+class MessageBar(QFrame):
+    """Shows one message at a time; a new message replaces the old one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.kind = ""
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(12, 6, 8, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy indicator: loading has no known length
+        self.progress.setMaximumWidth(140)
+        self.progress.setMaximumHeight(8)
+        self.progress.setTextVisible(False)
+        self.action_button = QPushButton()
+        self.close_button = QPushButton("✕")
+        self.close_button.setFlat(True)
+        self.close_button.setToolTip("Dismiss")
+        self.close_button.setFixedWidth(28)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.action_button)
+        layout.addWidget(self.close_button)
+        self._action: Callable[[], None] | None = None
+        self._on_expired: Callable[[], None] | None = None
+        self.action_button.clicked.connect(self._on_action_clicked)
+        self.close_button.clicked.connect(self.dismiss)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.dismiss)
+        self.hide()
+
+    def show_message(
+        self,
+        kind: str,
+        text: str,
+        action: tuple[str, Callable[[], None]] | None = None,
+        timeout_ms: int = 0,
+        on_expired: Callable[[], None] | None = None,
+    ) -> None:
+        self._expire_previous()
+        self.kind = kind
+        background, foreground = STYLES.get(kind, STYLES["info"])
+        self.setStyleSheet(
+            f"#messageBar {{ background: {background}; border: none; }}"
+            f"#messageBar QLabel {{ color: {foreground}; }}"
+        )
+        self.label.setText(text)
+        self.progress.setVisible(kind == "progress")
+        self._action = action[1] if action else None
+        self.action_button.setVisible(action is not None)
+        if action:
+            self.action_button.setText(action[0])
+        self._on_expired = on_expired
+        if timeout_ms:
+            self._timer.start(timeout_ms)
+        else:
+            self._timer.stop()
+        self.show()
+
+    def show_progress(self, text: str, on_cancel: Callable[[], None]) -> None:
+        self.show_message("progress", text, action=("Cancel", on_cancel))
+
+    def show_error(self, text: str) -> None:
+        self.show_message("error", text)
+
+    def show_info(self, text: str, timeout_ms: int = 6000) -> None:
+        self.show_message("info", text, timeout_ms=timeout_ms)
+
+    def dismiss(self) -> None:
+        self._timer.stop()
+        self._expire_previous()
+        self.kind = ""
+        self.hide()
+
+    def _expire_previous(self) -> None:
+        expired, self._on_expired = self._on_expired, None
+        if expired is not None:
+            expired()
+
+    def _on_action_clicked(self) -> None:
+        action, self._action = self._action, None
+        self._on_expired = None  # acting on the message replaces what expiry would have done
+        self._timer.stop()
+        self.kind = ""
+        self.hide()
+        if action is not None:
+            action()
