@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reader.core.models import Article, Block, BlockKind, Entity, Mention
+from reader.core.ner.casing import body_names, for_tagging
 from reader.core.ner.document import LinkedSpan, document_pass, normalise
 from reader.core.ner.spacy_tagger import (
     ModelError,
@@ -90,7 +91,9 @@ def recognise(article: Article, tagger: Tagger | None = None) -> EntityResult:
         for i, block in enumerate(article.blocks)
         if block.kind not in _SKIPPED_KINDS and block.text.strip()
     ]
-    tagged = (tagger or default_tagger()).tag([article.blocks[i].text for i in indexes])
+    texts = [article.blocks[i].text for i in indexes]
+    names = body_names(texts)
+    tagged = (tagger or default_tagger()).tag([for_tagging(text, names) for text in texts])
     raw = [
         (starts[i] + start, starts[i] + end, label)
         for i, spans in zip(indexes, tagged, strict=True)

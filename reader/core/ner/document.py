@@ -89,20 +89,10 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     start, end = _trim(text, start, end, label)
     extra: list[Span] = []
     words = _words(text, start, end)
-    # A determiner opens the span: "the Kremlin" -> "Kremlin". A capital "The" inside a sentence
-    # belongs to the name ("The Guardian").
-    while len(words) > 1 and text[words[0][0] : words[0][1]].lower() in lexicon.DETERMINERS:
-        first = text[words[0][0] : words[0][1]]
-        if (
-            first[0].isupper()
-            and not _sentence_initial(text, words[0][0])
-            and label
-            in (
-                "ORG",
-                "WORK_OF_ART",
-            )
-        ):
-            break
+    # No determiner opens a name ("the Kremlin" -> "Kremlin"); dates and amounts lose "the" only
+    # ("the past year" -> "past year", but "a month", "this week").
+    determiners = lexicon.DETERMINERS if label in lexicon.NAME_LABELS else {"the"}
+    while len(words) > 1 and text[words[0][0] : words[0][1]].lower() in determiners:
         words = words[1:]
     if label in ("ORG", "GPE", "NORP", "FAC") and len(words) > 1:
         first = text[words[0][0] : words[0][1]]
@@ -131,29 +121,69 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         return []
     start, end = words[0][0], words[-1][1]
     if label in lexicon.NAME_LABELS:
+        lowered = text[start:end].lower()
         for suffix in lexicon.PLACE_SUFFIXES:
-            cut = text.lower().find(suffix, start, end)
-            if cut > start:
-                end = cut
+            cut = lowered.find(suffix)
+            if cut > 0:
+                end = start + cut
                 break
     start, end = _trim(text, start, end, label)
-    if label in ("MONEY", "CARDINAL"):
-        currency = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
-        if currency:
-            start, label = currency.start(), "MONEY"
+    if label in _AMOUNT_LABELS:
+        start, end, label = _extend_amount(text, start, end, label)
     if start >= end or _is_junk(text[start:end], label):
         return extra
     return [*extra, (start, end, label)]
+
+
+_AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
+_APPROXIMATELY = re.compile(
+    r"\b(?:up to|more than|less than|fewer than|at least|at most|about|around|nearly|almost|"
+    r"roughly|approximately|estimated|some|over)\s$",
+    re.IGNORECASE,
+)
+_CURRENCY_WORDS = re.compile(
+    r"^\s(?:dollars|euros|pounds sterling|yen|yuan|renminbi|rupees|rubles|roubles|pesos|francs|"
+    r"won|lira|naira|rand|shekels|dirhams|riyals|hryvnias|hryvnia|zlotys|kronor|krona|crowns|"
+    r"ringgit|baht|rupiah|dong|reais)\b"
+)
+_UNITS = re.compile(
+    r"^\s(?:millimeters|millimetres|centimeters|centimetres|meters|metres|kilometers|kilometres|"
+    r"miles|feet|foot|inches|tons|tonnes|kilograms|kilos|grams|pounds|ounces|barrels|acres|"
+    r"hectares|degrees|gallons|liters|litres|megawatts|gigawatts|kilowatts|mm|cm|km|kg|mph|km/h)\b"
+)
+
+
+def _extend_amount(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
+    """Currency symbols, currency words, units and "about"/"up to" belong to an amount."""
+    currency = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
+    if currency and label in ("MONEY", "CARDINAL"):
+        start, label = currency.start(), "MONEY"
+    after = text[end : end + 20]
+    word = _CURRENCY_WORDS.match(after)
+    if word and label in ("MONEY", "CARDINAL"):
+        end, label = end + word.end(), "MONEY"
+    unit = _UNITS.match(after)
+    if unit and label == "CARDINAL" and not word:
+        end, label = end + unit.end(), "QUANTITY"
+    modifier = _APPROXIMATELY.search(text, max(0, start - 16), start)
+    if modifier and (modifier.start() == 0 or not text[modifier.start() - 1].isalnum()):
+        start = modifier.start()
+    return start, end, label
+
+
+_DATE_WORDS = frozenset({"annual", "annually", "daily", "weekly", "monthly", "yearly", "quarterly"})
 
 
 def _is_junk(surface: str, label: str) -> bool:
     if not any(ch.isalnum() for ch in surface):
         return True
     lowered = surface.lower()
-    if lowered in lexicon.PRONOUNS:
+    if lowered in lexicon.PRONOUNS and not (surface.isupper() and len(surface) > 1):
+        return True
+    if lowered in _DATE_WORDS:
         return True
     if label in lexicon.NAME_LABELS:
-        if lowered in lexicon.COMMON_WORDS:
+        if lowered in lexicon.COMMON_WORDS and not (surface.isupper() and len(surface) > 1):
             return True
         if not any(ch.isupper() or ch.isdigit() for ch in surface):
             return True
@@ -172,6 +202,7 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _person_tails(spans: Iterable[Span], text: str) -> dict[str, list[str]]:
     """Shorter forms of the article's full person names: "Putin" -> ["Vladimir Putin"]."""
     tails: dict[str, list[str]] = defaultdict(list)
+    firsts: dict[str, set[str]] = defaultdict(set)
     for start, end, label in spans:
         if label != "PERSON":
             continue
@@ -185,6 +216,12 @@ def _person_tails(spans: Iterable[Span], text: str) -> dict[str, list[str]]:
                 continue
             if name not in tails[tail]:
                 tails[tail].append(name)
+        if len(parts) >= 3:
+            # Names like "Tedros Adhanom Ghebreyesus" are shortened to the first one.
+            firsts[parts[0]].add(name)
+    for first, names in firsts.items():
+        if len(names) == 1 and first not in tails and len(first) > 2 and not _is_title(first):
+            tails[first].append(next(iter(names)))
     return tails
 
 
@@ -200,6 +237,99 @@ def _choose_label(form: str, votes: Counter[str], person_tails: dict[str, list[s
         if form in lexicon.unambiguous_places() or (form in lexicon.places() and votes["GPE"]):
             return "GPE"
     return votes.most_common(1)[0][0]
+
+
+# -- evidence from the words around a name --------------------------------------------------
+
+CONTEXT_WEIGHT = 5  # one telling context outweighs several of the model's guesses
+_NAME = r"[A-Z][\w&'’.-]*"
+_PLACE_NOUN_OF = re.compile(
+    r"\b(?:city|town|village|province|region|district|state|county|capital|port|island|suburb|"
+    rf"neighbou?rhood|municipality|oblast) of ((?:{_NAME} ){{0,2}}{_NAME})"
+)
+_ORG_NOUN = re.compile(
+    r"\b(?:newspaper|daily|magazine|tabloid|agency|company|firm|group|bank|lender|insurer|party|"
+    r"alliance|broadcaster|airline|carmaker|automaker|chipmaker|retailer|regulator|watchdog|"
+    r"startup|start-up|manufacturer|publisher|charity|organi[sz]ation|channel|outlet|website|"
+    r"club|coalition|militia|conglomerate|network|union|fund|brand|studio|label|think tank) "
+    rf"((?:{_NAME} ){{0,3}}{_NAME})"
+)
+_PLACE_SUFFIX = re.compile(rf"((?:{_NAME} ){{0,2}}{_NAME})-(?:based|born|headquartered)\b")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) $")
+
+
+def _strip_name(name: str) -> str:
+    return _POSSESSIVE.sub("", name).rstrip(".-")
+
+
+def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]) -> list[Span]:
+    """Spans whose label the surrounding words settle: "the city of X", "X-based", "newspaper X"."""
+    found: list[Span] = []
+    for pattern, label in ((_PLACE_NOUN_OF, "GPE"), (_ORG_NOUN, "ORG"), (_PLACE_SUFFIX, "GPE")):
+        for match in pattern.finditer(text):
+            name = _strip_name(match.group(1))
+            if name and name.lower() not in lexicon.COMMON_WORDS and not _is_title(name):
+                found.append((match.start(1), match.start(1) + len(name), label))
+    by_start = {start: (end, label) for start, end, label in spans}
+    for start, end, label in spans:
+        surface = text[start:end]
+        # A lone name no full name introduced, "in" or "near" it: a place.
+        if (
+            label == "PERSON"
+            and " " not in surface
+            and surface not in tails
+            and _LOCATIVE_BEFORE.search(text, max(0, start - 8), start)
+        ):
+            found.append((start, end, "GPE"))
+            # ... and so is the name it is listed with: "to Larkana and Dadu".
+            for other_start, (other_end, other_label) in by_start.items():
+                if (
+                    other_label == "PERSON"
+                    and text[end:other_start] in (" and ", ", ")
+                    and " " not in text[other_start:other_end]
+                ):
+                    found.append((other_start, other_end, "GPE"))
+        if label in ("LOC", "FAC") and text[end : end + 2] == ", ":
+            after = by_start.get(end + 2)
+            if after and after[1] == "GPE":
+                found.append((start, end, "GPE"))  # "East Palestine, Ohio"
+    return found
+
+
+def _merge_dates(text: str, spans: list[Span]) -> list[Span]:
+    """ "2026 to 2030" is one date; "Tuesday" + "evening" one time."""
+    merged: list[Span] = []
+    for span in spans:
+        if merged:
+            start, end, label = merged[-1]
+            between = text[end : span[0]]
+            if label == "DATE" and span[2] == "DATE" and between in (" to ", "-", "–", " – "):
+                merged[-1] = (start, span[1], "DATE")
+                continue
+            if label == "DATE" and span[2] == "TIME" and between == " ":
+                merged[-1] = (start, span[1], "TIME")
+                continue
+        merged.append(span)
+    return merged
+
+
+def _drop_common_words(text: str, spans: list[Span]) -> list[Span]:
+    """A capitalised word opening a sentence is no name when the article also writes it in lower
+    case ("Malaria killed..." beside "a malaria vaccine")."""
+    lower_words = set(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", text))
+    kept = []
+    for start, end, label in spans:
+        surface = text[start:end]
+        if (
+            label in lexicon.NAME_LABELS
+            and " " not in surface
+            and not surface.isupper()
+            and surface.lower() in lower_words
+            and _sentence_initial(text, start)
+        ):
+            continue
+        kept.append((start, end, label))
+    return kept
 
 
 # -- finding what the model missed -----------------------------------------------------------
@@ -310,10 +440,30 @@ def _resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     return result
 
 
+_SPACED_DASH = re.compile(r" [—–-] ")
+_SCORE = re.compile(r"(\d{1,3}) to (\d{1,3})")
+
+
+def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
+    """A span never runs across a spaced dash ("AMSTERDAM — Veldhoven ..."); a vote or a score
+    ("68 to 31") is two numbers, not a date."""
+    for start, end, label in spans:
+        score = _SCORE.fullmatch(text, start, end)
+        if score and label == "DATE":
+            yield score.start(1), score.end(1), "CARDINAL"
+            yield score.start(2), score.end(2), "CARDINAL"
+            continue
+        position = start
+        for dash in _SPACED_DASH.finditer(text, start, end):
+            yield position, dash.start(), label
+            position = dash.end()
+        yield position, end, label
+
+
 def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
     """Cleaned, consistent and linked spans over `text` from the model's raw spans."""
     cleaned: list[Span] = []
-    for start, end, label in raw_spans:
+    for start, end, label in _split_at_dashes(text, raw_spans):
         cleaned.extend(clean_span(text, start, end, label))
     platforms = [
         (m.start(1), m.end(1), "ORG")
@@ -324,12 +474,14 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
         # "a post on X": the context settles it, whatever the model made of the name.
         starts = {start for start, _, _ in platforms}
         cleaned = [span for span in cleaned if span[0] not in starts] + platforms
-    spans = _resolve_overlaps(cleaned)
+    spans = _drop_common_words(text, _merge_dates(text, _resolve_overlaps(cleaned)))
 
     person_tails = _person_tails(spans, text)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for start, end, label in spans:
         votes[text[start:end]][label] += 1
+    for start, end, label in _context_votes(text, spans, person_tails):
+        votes[text[start:end]][label] += CONTEXT_WEIGHT
     for tail in person_tails:
         votes[tail]["PERSON"] += 0
     for word in lexicon.demonyms():
@@ -356,7 +508,7 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
         for form, label in labels.items()
         if label in lexicon.NAME_LABELS
         and len(form) > 1
-        and form.lower() not in lexicon.COMMON_WORDS
+        and (form.isupper() or form.lower() not in lexicon.COMMON_WORDS)
         and "\n" not in form
     }
     spans = _resolve_overlaps([*spans, *_add_missed(text, spans, addable)])
