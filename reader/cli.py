@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "reader.commands.extract",
     "reader.commands.entities",
     "reader.commands.highlights",
+    "reader.commands.library",
 ]
 
 
