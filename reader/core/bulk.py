@@ -1,0 +1,717 @@
+"""Bring many links in at once: a job table that survives a crash, and a polite bulk fetcher.
+
+An import is a *job*: every item of the export file becomes a row of `import_items` before any
+network request, and each row's final state (added, already there, failed with a reason) is
+written in the same transaction as the article it adds. A run that is killed or cancelled is
+resumed by running the job again: finished rows are skipped, so nothing is added twice.
+
+Threads: worker threads fetch, extract and find entities; only the thread that calls
+`BulkImporter.run` touches the database (SQLite connections belong to one thread). Scheduling also
+happens on that thread: it hands an item to a worker only when the pool has room, the item's host
+is under its connection limit and its polite delay has passed, and puts transient failures back
+with a backoff (or the server's Retry-After).
+"""
+
+from __future__ import annotations
+
+import csv
+import email.utils
+import hashlib
+import heapq
+import queue
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from reader.core import fetch
+from reader.core.errors import (
+    ExtractionError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    LoadError,
+    NetworkError,
+    NotFoundError,
+    ReadmarkError,
+    TooLargeError,
+    UnsupportedContentError,
+)
+from reader.core.extract import extract
+from reader.core.importers import read_items
+from reader.core.importers.items import ImportItem
+from reader.core.importers.saving import (
+    article_from_export,
+    find_existing,
+    save_item,
+    with_item_metadata,
+)
+from reader.core.library import Library
+from reader.core.models import Article, RawPage
+from reader.core.store import write_transaction
+
+ADDED = "added"
+EXISTING = "existing"
+FAILED = "failed"
+PENDING = "pending"
+
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+BINARY_SNIFF_BYTES = 4096
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchPolicy:
+    """How hard and how politely the bulk fetcher works. Tests shorten every time here."""
+
+    workers: int = 8
+    per_host: int = 2
+    host_delay_s: float = 1.0  # between two requests to the same host
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0
+    total_timeout_s: float = 60.0  # a whole response, however slowly it trickles in
+    max_bytes: int = fetch.MAX_RESPONSE_BYTES  # after decompression
+    max_redirects: int = fetch.MAX_REDIRECTS
+    max_attempts: int = 4
+    backoff_s: float = 2.0  # doubled after each transient failure, with jitter
+    max_wait_s: float = 300.0  # cap on backoff and on a server's Retry-After
+
+
+class RateLimitedError(HTTPStatusError):
+    """429 Too Many Requests; `retry_after_s` is the server's wish, when it said one."""
+
+    def __init__(self, message: str, status: int, retry_after_s: float | None) -> None:
+        super().__init__(message, status)
+        self.retry_after_s = retry_after_s
+
+
+class RedirectLoopError(LoadError):
+    """The URL redirects more than the limit allows (usually in a circle)."""
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now: either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def fetch_page(url: str, session: requests.Session, policy: FetchPolicy) -> RawPage:
+    """GET `url` under the policy's limits; raises a typed LoadError a person can read."""
+    if not fetch.is_url(url):
+        raise UnsupportedContentError(f"Not a web address (http or https): {url}")
+    session.max_redirects = policy.max_redirects
+    timer: threading.Timer | None = None
+    try:
+        with session.get(
+            url,
+            timeout=(policy.connect_timeout_s, policy.read_timeout_s),
+            stream=True,
+            allow_redirects=True,
+        ) as response:
+            status = response.status_code
+            if status in (404, 410):
+                raise NotFoundError(f"The page was not found ({status}).")
+            if status == 429:
+                raise RateLimitedError(
+                    "The server asked to slow down (429).",
+                    status,
+                    parse_retry_after(response.headers.get("Retry-After")),
+                )
+            if status >= 400:
+                raise HTTPStatusError(f"The server answered {status} {response.reason}.", status)
+            header = response.headers.get("Content-Type", "text/html")
+            mime = header.split(";")[0].strip().lower() or "text/html"
+            if mime not in fetch.HTML_TYPES | fetch.TEXT_TYPES:
+                raise UnsupportedContentError(f"Not a web page or text ({mime}).")
+            # A slow trickle never trips the read timeout; closing the response from a timer
+            # bounds the whole body instead.
+            timed_out = threading.Event()
+
+            def expire() -> None:
+                timed_out.set()
+                response.close()
+
+            timer = threading.Timer(policy.total_timeout_s, expire)
+            timer.daemon = True
+            timer.start()
+            chunks: list[bytes] = []
+            total = 0
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    total += len(chunk)
+                    if total > policy.max_bytes:
+                        raise TooLargeError(
+                            f"The page is larger than {policy.max_bytes // 1_048_576 or 1} MB "
+                            "(after decompression)."
+                        )
+                    chunks.append(chunk)
+            except (requests.exceptions.RequestException, AttributeError, ValueError) as exc:
+                if timed_out.is_set():
+                    raise FetchTimeoutError(
+                        f"The page took longer than {policy.total_timeout_s:g} s to arrive."
+                    ) from exc
+                raise
+            if timed_out.is_set():
+                raise FetchTimeoutError(
+                    f"The page took longer than {policy.total_timeout_s:g} s to arrive."
+                )
+            data = b"".join(chunks)
+            if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+                raise UnsupportedContentError("The page is binary data, not text.")
+            return RawPage(
+                data=data,
+                content_type="text/html" if mime in fetch.HTML_TYPES else "text/plain",
+                url=response.url,
+                charset=response.encoding if "charset" in header.lower() else None,
+                fetched_at=now_iso(),
+            )
+    except requests.exceptions.TooManyRedirects as exc:
+        raise RedirectLoopError(f"Too many redirects (more than {policy.max_redirects}).") from exc
+    except requests.exceptions.Timeout as exc:
+        raise FetchTimeoutError("The server took too long to answer.") from exc
+    except requests.exceptions.ContentDecodingError as exc:
+        raise UnsupportedContentError("The page's compressed body is damaged.") from exc
+    except requests.exceptions.InvalidURL as exc:
+        raise UnsupportedContentError(f"Not a valid web address: {exc}") from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise NetworkError(f"The connection failed: {_short(exc)}") from exc
+    except requests.exceptions.RequestException as exc:
+        raise NetworkError(f"The page could not be loaded: {_short(exc)}") from exc
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    for marker in (
+        "Connection reset",
+        "Connection refused",
+        "Connection aborted",
+        "Remote end closed",
+        "Name or service not known",
+        "IncompleteRead",
+    ):
+        if marker.lower() in text.lower():
+            return marker.lower()
+    return text[:160]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth another try later: timeouts, dropped connections, 429 and 5xx answers."""
+    if isinstance(exc, HTTPStatusError):
+        return exc.status in TRANSIENT_STATUSES or exc.status >= 500
+    if isinstance(exc, RedirectLoopError):
+        return False
+    return isinstance(exc, FetchTimeoutError | NetworkError)
+
+
+# -- the job table ------------------------------------------------------------------------------
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def create_job(
+    library: Library, source: str, fmt: str, items: list[ImportItem], source_hash: str = ""
+) -> int:
+    """Record a job and all its items (state pending) in one transaction; returns the job id."""
+    import json
+
+    with write_transaction(library.db):
+        cursor = library.db.execute(
+            "INSERT INTO import_jobs (source, source_hash, format, created_at, state, total) "
+            "VALUES (?, ?, ?, ?, 'running', ?)",
+            [source, source_hash, fmt, now_iso(), len(items)],
+        )
+        job_id = int(cursor.lastrowid or 0)
+        library.db.conn.executemany(
+            "INSERT INTO import_items (job_id, seq, url, item, status) VALUES (?, ?, ?, ?, ?)",
+            [
+                (job_id, seq, item.url, json.dumps(item.to_dict(), ensure_ascii=False), PENDING)
+                for seq, item in enumerate(items)
+            ],
+        )
+    return job_id
+
+
+def unfinished_job(library: Library, source_hash: str) -> int | None:
+    """The latest job for the same file that did not finish, to resume instead of restarting."""
+    row = library.db.execute(
+        "SELECT id FROM import_jobs WHERE source_hash = ? AND state != 'done' "
+        "ORDER BY id DESC LIMIT 1",
+        [source_hash],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def prepare_import(library: Library, path: Path, fmt: str = "auto") -> int:
+    """The job for importing `path`: the unfinished one for this file, or a new one."""
+    digest = file_digest(path)
+    resumable = unfinished_job(library, digest)
+    if resumable is not None:
+        return resumable
+    from reader.core.importers import detect_format
+
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    items = read_items(path, fmt)
+    return create_job(library, str(path), fmt, items, digest)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    url: str
+    status: str  # added, existing, failed, pending (cancelled before it was tried)
+    reason: str
+    article_id: int | None
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What a job did with every item of the file."""
+
+    job_id: int
+    rows: tuple[ReportRow, ...]
+    cancelled: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def added(self) -> int:
+        return self.count(ADDED)
+
+    @property
+    def existing(self) -> int:
+        return self.count(EXISTING)
+
+    @property
+    def failed(self) -> int:
+        return self.count(FAILED)
+
+    @property
+    def pending(self) -> int:
+        return self.count(PENDING)
+
+    def summary(self) -> str:
+        text = f"{self.added} added, {self.existing} already there, {self.failed} failed"
+        if self.pending:
+            text += f", {self.pending} not tried yet (run the import again to resume)"
+        return text
+
+    def save_csv(self, path: Path) -> None:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["url", "status", "reason", "article_id", "title"])
+            for row in self.rows:
+                writer.writerow([row.url, row.status, row.reason, row.article_id or "", row.title])
+
+
+def job_report(library: Library, job_id: int, cancelled: bool = False) -> ImportReport:
+    import json
+
+    rows = library.db.execute(
+        "SELECT url, status, reason, article_id, item FROM import_items WHERE job_id = ? "
+        "ORDER BY seq",
+        [job_id],
+    ).fetchall()
+    return ImportReport(
+        job_id=job_id,
+        rows=tuple(
+            ReportRow(url, status, reason or "", article_id, json.loads(item).get("title") or "")
+            for url, status, reason, article_id, item in rows
+        ),
+        cancelled=cancelled,
+    )
+
+
+# -- running a job --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Counts so far; `rate_per_s` is items finished per second in this run."""
+
+    total: int
+    done: int
+    added: int
+    existing: int
+    failed: int
+    elapsed_s: float
+    rate_per_s: float
+    current: str = ""
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.done
+
+
+@dataclass(slots=True)
+class StageTimes:
+    """Seconds spent per pipeline stage over a run (summed over workers)."""
+
+    fetch_s: float = 0.0
+    extract_s: float = 0.0
+    entities_s: float = 0.0
+    store_s: float = 0.0
+
+
+@dataclass(slots=True)
+class _Entry:
+    seq: int
+    item: ImportItem
+    host: str
+    attempts: int = 0
+
+
+@dataclass(slots=True)
+class _Outcome:
+    entry: _Entry
+    article: Article | None = None
+    raw: RawPage | None = None
+    entities: Any = None
+    error: BaseException | None = None
+    times: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+
+Recogniser = Callable[[Article], Any]
+Fetcher = Callable[[str, requests.Session, FetchPolicy], RawPage]
+
+
+@dataclass
+class BulkImporter:
+    """Runs import jobs against the library file at `library_path`.
+
+    `recognise` finds entities on the workers (default: the library's own recogniser).
+    `cancel` stops dispatching new items; what is in flight is dropped and stays pending.
+    """
+
+    library: Library
+    policy: FetchPolicy = field(default_factory=FetchPolicy)
+    on_progress: Callable[[Progress], None] | None = None
+    cancel: threading.Event = field(default_factory=threading.Event)
+    fetcher: Fetcher = fetch_page
+    recognise: Recogniser | None = None
+    session_factory: Callable[[], requests.Session] = fetch.make_session
+    times: StageTimes = field(default_factory=StageTimes)
+    progress_interval_s: float = 0.1
+
+    def __post_init__(self) -> None:
+        self._local = threading.local()
+        if self.recognise is None:
+            # Find entities on the workers, in parallel, rather than on the writing thread.
+            self.recognise = self.library.recognise
+
+    # -- worker side (no database) --------------------------------------------------------
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = self.session_factory()
+        return session
+
+    def _work(self, entry: _Entry) -> _Outcome:
+        item = entry.item
+        started = time.perf_counter()
+        fetched = extracted = started
+        try:
+            if item.article is not None:
+                article = article_from_export(item.article)
+                raw = None
+            else:
+                if item.content_html is not None:
+                    raw = RawPage(
+                        data=item.content_html.encode("utf-8"),
+                        content_type="text/html",
+                        url=item.url,
+                        charset="utf-8",
+                        fetched_at=now_iso(),
+                    )
+                elif not fetch.is_url(item.url):
+                    raise UnsupportedContentError(f"Not a web address (http or https): {item.url}")
+                else:
+                    raw = self.fetcher(item.url, self._session(), self.policy)
+                fetched = time.perf_counter()
+                article = with_item_metadata(extract(raw), item)
+            extracted = time.perf_counter()
+            entities = self.recognise(article) if self.recognise is not None else None
+            done = time.perf_counter()
+            return _Outcome(
+                entry,
+                article,
+                raw,
+                entities,
+                times=(fetched - started, extracted - fetched, done - extracted),
+            )
+        except Exception as exc:  # every failure becomes a reason in the report
+            return _Outcome(entry, error=exc, times=(time.perf_counter() - started, 0.0, 0.0))
+
+    # -- writer side -----------------------------------------------------------------------
+
+    def _finish(
+        self, job_id: int, seq: int, status: str, reason: str = "", article_id: int | None = None
+    ) -> None:
+        self.library.db.execute(
+            "UPDATE import_items SET status = ?, reason = ?, article_id = ? "
+            "WHERE job_id = ? AND seq = ?",
+            [status, reason, article_id, job_id, seq],
+        )
+
+    def _store(self, job_id: int, outcome: _Outcome) -> str:
+        entry, article = outcome.entry, outcome.article
+        assert article is not None
+        item = entry.item
+        raw_url = outcome.raw.url if outcome.raw is not None else None
+        with write_transaction(self.library.db):
+            existing = find_existing(
+                self.library, item.url, raw_url, article.url, article.canonical_url
+            )
+            if existing is not None:
+                self.library.add_tags(existing, item.tags)
+                self._finish(job_id, entry.seq, EXISTING, "already in the library", existing)
+                return EXISTING
+            # Entities were found on a worker; the library must not find them again here.
+            recognise, self.library.recognise = self.library.recognise, None
+            try:
+                article_id = save_item(self.library, item, article, outcome.raw, outcome.entities)
+            finally:
+                self.library.recognise = recognise
+            self._finish(job_id, entry.seq, ADDED, "", article_id)
+        return ADDED
+
+    def run(self, job_id: int) -> ImportReport:
+        """Work through the job's pending items; returns the report of the whole job."""
+        import json
+
+        db = self.library.db
+        total = int(
+            db.execute("SELECT count(*) FROM import_items WHERE job_id = ?", [job_id]).fetchone()[0]
+        )
+        counts = {ADDED: 0, EXISTING: 0, FAILED: 0}
+        for status, number in db.execute(
+            "SELECT status, count(*) FROM import_items WHERE job_id = ? GROUP BY status", [job_id]
+        ):
+            if status in counts:
+                counts[status] = int(number)
+        db.execute("UPDATE import_jobs SET state = 'running' WHERE id = ?", [job_id])
+        started = time.monotonic()
+        done_this_run = 0
+        last_report = 0.0
+        current = ""
+
+        def report(force: bool = False) -> None:
+            nonlocal last_report
+            now = time.monotonic()
+            if self.on_progress is None or (
+                not force and now - last_report < self.progress_interval_s
+            ):
+                return
+            last_report = now
+            elapsed = now - started
+            self.on_progress(
+                Progress(
+                    total=total,
+                    done=sum(counts.values()),
+                    added=counts[ADDED],
+                    existing=counts[EXISTING],
+                    failed=counts[FAILED],
+                    elapsed_s=elapsed,
+                    rate_per_s=done_this_run / elapsed if elapsed > 0 else 0.0,
+                    current=current,
+                )
+            )
+
+        # Items already in the library need no request at all.
+        by_host: dict[str, deque[_Entry]] = {}
+        pending_rows = db.execute(
+            "SELECT seq, item FROM import_items WHERE job_id = ? AND status = ? ORDER BY seq",
+            [job_id, PENDING],
+        ).fetchall()
+        with write_transaction(db):
+            for seq, data in pending_rows:
+                item = ImportItem.from_dict(json.loads(data))
+                found = None if item.article is not None else find_existing(self.library, item.url)
+                if found is not None:
+                    self.library.add_tags(found, item.tags)
+                    self._finish(job_id, seq, EXISTING, "already in the library", found)
+                    counts[EXISTING] += 1
+                    done_this_run += 1
+                    continue
+                host = (urlsplit(item.url).hostname or "") if item.content_html is None else ""
+                by_host.setdefault(host, deque()).append(_Entry(seq, item, host))
+        report(force=True)
+
+        results: queue.Queue[_Outcome] = queue.Queue()
+        waiting: list[tuple[float, int, _Entry]] = []  # retries: (not before, seq, entry)
+        in_flight: dict[str, int] = {}
+        host_ready: dict[str, float] = {}
+        running = 0
+        pool = ThreadPoolExecutor(
+            max_workers=max(1, self.policy.workers), thread_name_prefix="readmark-import"
+        )
+
+        def submit(entry: _Entry) -> None:
+            nonlocal running
+            entry.attempts += 1
+            running += 1
+            in_flight[entry.host] = in_flight.get(entry.host, 0) + 1
+            if entry.host:
+                host_ready[entry.host] = time.monotonic() + self.policy.host_delay_s
+            pool.submit(lambda: results.put(self._work(entry)))
+
+        def dispatch() -> float | None:
+            """Start what may start now; returns when something next becomes startable."""
+            now = time.monotonic()
+            while waiting and waiting[0][0] <= now:
+                _, _, entry = heapq.heappop(waiting)
+                by_host.setdefault(entry.host, deque()).appendleft(entry)
+            next_time: float | None = waiting[0][0] if waiting else None
+            progressed = True
+            while progressed and running < self.policy.workers:
+                progressed = False
+                for host in list(by_host):
+                    queue_ = by_host[host]
+                    if not queue_:
+                        del by_host[host]
+                        continue
+                    if running >= self.policy.workers:
+                        break
+                    # Local content (no host) needs no politeness.
+                    if host and in_flight.get(host, 0) >= self.policy.per_host:
+                        continue
+                    ready_at = host_ready.get(host, 0.0)
+                    if host and ready_at > now:
+                        next_time = ready_at if next_time is None else min(next_time, ready_at)
+                        continue
+                    submit(queue_.popleft())
+                    progressed = True
+            return next_time
+
+        cancelled = False
+        try:
+            while True:
+                if self.cancel.is_set():
+                    cancelled = True
+                    break
+                next_time = dispatch()
+                if running == 0 and not by_host and not waiting:
+                    break
+                timeout = 0.2
+                if next_time is not None:
+                    timeout = min(timeout, max(0.0, next_time - time.monotonic()))
+                try:
+                    outcome = results.get(timeout=timeout)
+                except queue.Empty:
+                    report()
+                    continue
+                running -= 1
+                entry = outcome.entry
+                in_flight[entry.host] -= 1
+                current = entry.item.url
+                fetch_s, extract_s, entities_s = outcome.times
+                self.times.fetch_s += fetch_s
+                self.times.extract_s += extract_s
+                self.times.entities_s += entities_s
+                error = outcome.error
+                if (
+                    error is not None
+                    and is_transient(error)
+                    and (entry.attempts < self.policy.max_attempts)
+                ):
+                    wait = self.policy.backoff_s * (2 ** (entry.attempts - 1))
+                    wait *= 1.0 + random.random() * 0.25
+                    retry_after = getattr(error, "retry_after_s", None)
+                    if retry_after is not None:
+                        wait = max(wait, retry_after)
+                        if entry.host:
+                            host_ready[entry.host] = time.monotonic() + min(
+                                retry_after, self.policy.max_wait_s
+                            )
+                    wait = min(wait, self.policy.max_wait_s)
+                    heapq.heappush(waiting, (time.monotonic() + wait, entry.seq, entry))
+                    continue
+                store_started = time.perf_counter()
+                if error is not None:
+                    reason = describe(error)
+                    if is_transient(error):
+                        reason += f" (gave up after {entry.attempts} tries)"
+                    self._finish(job_id, entry.seq, FAILED, reason)
+                    status = FAILED
+                else:
+                    try:
+                        status = self._store(job_id, outcome)
+                    except ReadmarkError as exc:
+                        self._finish(job_id, entry.seq, FAILED, describe(exc))
+                        status = FAILED
+                self.times.store_s += time.perf_counter() - store_started
+                counts[status] += 1
+                done_this_run += 1
+                report()
+        finally:
+            pool.shutdown(wait=not cancelled, cancel_futures=True)
+        if not cancelled:
+            db.execute(
+                "UPDATE import_jobs SET state = 'done', finished_at = ? WHERE id = ?",
+                [now_iso(), job_id],
+            )
+        else:
+            db.execute("UPDATE import_jobs SET state = 'cancelled' WHERE id = ?", [job_id])
+        report(force=True)
+        return job_report(self.library, job_id, cancelled=cancelled)
+
+
+def describe(exc: BaseException) -> str:
+    """The reason a person reads in the report."""
+    if isinstance(exc, ReadmarkError):
+        return str(exc) or type(exc).__name__
+    if isinstance(exc, ExtractionError):
+        return str(exc)
+    return f"Unexpected error: {type(exc).__name__}: {exc}"[:300]
+
+
+def import_file(
+    library: Library,
+    path: Path,
+    fmt: str = "auto",
+    policy: FetchPolicy | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    **options: Any,
+) -> ImportReport:
+    """Import `path` into `library`, resuming an unfinished import of the same file."""
+    job_id = prepare_import(library, path, fmt)
+    importer = BulkImporter(
+        library,
+        policy or FetchPolicy(),
+        on_progress=on_progress,
+        cancel=cancel or threading.Event(),
+        **options,
+    )
+    return importer.run(job_id)

@@ -1,0 +1,158 @@
+"""Write an imported item into the library: the article, its state, dates, tags and highlights.
+
+Runs on the one thread that writes; every call happens inside the caller's transaction, so an
+article and the job row that says it was added commit together.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from reader.core import annotations as anchoring
+from reader.core.library import Library, normalise_url
+from reader.core.models import Annotation, Article, Block, RawPage
+
+from .items import ImportedHighlight, ImportItem
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def find_existing(library: Library, *urls: str | None) -> int | None:
+    """The id of a live article saved under any of `urls` (as URL or canonical URL)."""
+    keys = [key for u in urls if u for key in (normalise_url(u), u.strip())]
+    for url in dict.fromkeys(k for k in keys if k):
+        found = library.db.execute(
+            "SELECT id FROM articles WHERE (canonical_url = ? OR url = ?) AND deleted_at IS NULL "
+            "LIMIT 1",
+            [url, url],
+        ).fetchone()
+        if found:
+            return int(found[0])
+    return None
+
+
+def article_from_export(entry: dict[str, Any]) -> Article:
+    return Article(
+        title=str(entry.get("title") or ""),
+        blocks=tuple(Block.from_dict(block) for block in entry.get("blocks") or ()),
+        byline=entry.get("byline"),
+        site_name=entry.get("site_name"),
+        section=entry.get("section"),
+        published=entry.get("published"),
+        lang=entry.get("lang"),
+        url=entry.get("url"),
+        canonical_url=entry.get("canonical_url"),
+        lead_image=entry.get("lead_image"),
+        excerpt=entry.get("excerpt"),
+    )
+
+
+def with_item_metadata(article: Article, item: ImportItem) -> Article:
+    """Fill what extraction missed from what the source tool knew; keep the article's URL."""
+    changes: dict[str, Any] = {}
+    # A tool that kept readable HTML also kept the title the reader saw.
+    if item.title and (item.content_html is not None or not article.title.strip()):
+        changes["title"] = item.title
+    for name in ("published", "byline", "lang"):
+        if not getattr(article, name) and getattr(item, name):
+            changes[name] = getattr(item, name)
+    if not article.url:
+        changes["url"] = item.url
+    if not article.excerpt and item.description:
+        changes["excerpt"] = item.description
+    return replace(article, **changes) if changes else article
+
+
+def save_item(
+    library: Library,
+    item: ImportItem,
+    article: Article,
+    raw: RawPage | None,
+    entities: Any = None,
+) -> int:
+    """Add `article` with the state, dates, tags and highlights `item` carries; returns its id.
+
+    Call inside a write transaction: everything lands together or not at all.
+    """
+    article_id = library.add_article(
+        article,
+        raw,
+        tags=item.tags,
+        added_at=item.added_at,
+        archived=item.archived,
+        favorite=item.favorite,
+        unread=not (item.opened_at or item.archived),
+    )
+    values: dict[str, Any] = {}
+    if item.read_progress is not None:
+        values["read_progress"] = min(1.0, max(0.0, float(item.read_progress)))
+    if item.opened_at:
+        values["opened_at"] = item.opened_at
+    if values:
+        library.db["articles"].update(article_id, values)
+    for mark in item.highlights:
+        if mark.quote.strip():
+            annotation = place_highlight(article.text, mark)
+            if library.db.execute(
+                "SELECT 1 FROM annotations WHERE id = ?", [annotation.id]
+            ).fetchone():
+                annotation = replace(annotation, id=anchoring.new_id())
+            library.add_annotation(article_id, annotation)
+    if entities is not None:
+        library.set_entities(article_id, entities.mentions, entities.entities)
+    return article_id
+
+
+def place_highlight(text: str, mark: ImportedHighlight) -> Annotation:
+    """Anchor an imported highlight in `text`: its position, else its quote, else an orphan."""
+    stamp = now_iso()
+    created = mark.created_at or stamp
+    color = mark.color if mark.color in anchoring.COLORS else anchoring.DEFAULT_COLOR
+    if mark.start is not None and mark.end is not None:
+        kept = Annotation(
+            id=mark.id or anchoring.new_id(),
+            start=int(mark.start),
+            end=int(mark.end),
+            exact=mark.quote,
+            prefix=mark.prefix,
+            suffix=mark.suffix,
+            text_hash="",
+            color=color,
+            note=mark.note,
+            created_at=created,
+            updated_at=created,
+            orphaned=mark.orphaned,
+        )
+        placed = anchoring.reanchor(kept, text, updated_at=created)
+        return placed if not mark.orphaned else replace(placed, orphaned=True)
+    found = anchoring.find_quote(text, mark.quote)
+    if found is None:
+        return Annotation(
+            id=mark.id or anchoring.new_id(),
+            start=0,
+            end=0,
+            exact=mark.quote,
+            color=color,
+            note=mark.note,
+            created_at=created,
+            updated_at=created,
+            orphaned=True,
+        )
+    return anchoring.new_annotation(
+        text,
+        found[0],
+        found[1],
+        color=color,
+        note=mark.note,
+        annotation_id=mark.id or None,
+        created_at=created,
+    )
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
