@@ -106,7 +106,8 @@ def main() -> int:
         for key, score in (("stock", s), ("ours", o)):
             for i in range(3):
                 totals[key][i] += score[3 + i]
-        print(f"{case['name']!s:28} {len(gold):5d} {s[2]:9.3f} {o[2]:8.3f}   ({o[0]:.3f} / {o[1]:.3f})")
+        name = str(case["name"])
+        print(f"{name:28} {len(gold):5d} {s[2]:9.3f} {o[2]:8.3f}   ({o[0]:.3f} / {o[1]:.3f})")
         if args.verbose:
             show_differences(text, ours, gold)
     for key in ("stock", "ours"):
@@ -141,7 +142,9 @@ def main() -> int:
     print()
     print(f"throughput on {n_words} words ({len(texts)} articles):")
     print(f"  bare NER-only spaCy        {bare_wps:9.0f} words/s")
-    print(f"  entity stage (model+pass)  {whole_wps:9.0f} words/s   ratio {whole_wps / bare_wps:.2f}x")
+    print(
+        f"  entity stage (model+pass)  {whole_wps:9.0f} words/s   ratio {whole_wps / bare_wps:.2f}x"
+    )
 
     # Time to entities for a 2,000-word article (model already loaded, as in the app).
     long_text = "\n".join(str(c["text"]) for c in cases)

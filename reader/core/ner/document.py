@@ -228,6 +228,8 @@ def _person_tails(spans: Iterable[Span], text: str) -> dict[str, list[str]]:
 def _choose_label(form: str, votes: Counter[str], person_tails: dict[str, list[str]]) -> str:
     if form in person_tails:
         return "PERSON"
+    if form.isupper() and len(form) > 3:
+        form = form.title()  # a dateline: "KARACHI"
     name_votes = {label for label in votes if label in lexicon.NAME_LABELS}
     if name_votes:
         if form in lexicon.demonyms():
@@ -289,7 +291,7 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
                     and " " not in text[other_start:other_end]
                 ):
                     found.append((other_start, other_end, "GPE"))
-        if label in ("LOC", "FAC") and text[end : end + 2] == ", ":
+        if label in ("LOC", "FAC", "GPE") and text[end : end + 2] == ", ":
             after = by_start.get(end + 2)
             if after and after[1] == "GPE":
                 found.append((start, end, "GPE"))  # "East Palestine, Ohio"
