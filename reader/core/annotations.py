@@ -19,6 +19,7 @@ operations per character.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
@@ -37,8 +38,9 @@ DEFAULT_COLOR = "yellow"
 # A quote may lose or gain this share of its characters and still be found (rounded down).
 EDIT_BUDGET_RATIO = 0.25
 # Pieces that occur more often than this carry no information about where the quote went.
-MAX_PIECE_HITS = 400
+MAX_PIECE_HITS = 64
 MAX_FUZZY_WINDOWS = 12
+GRAM_CHARS = 3
 
 
 def now_iso() -> str:
@@ -137,9 +139,13 @@ def locate(annotation: Annotation, text: str) -> Match | None:
     return _fuzzy(annotation, text)
 
 
-def reanchor(annotation: Annotation, text: str, *, updated_at: str | None = None) -> Annotation:
-    """`annotation` placed on `text`: moved and re-quoted, or an orphan keeping its old quote."""
-    digest = text_hash(text)
+def reanchor(
+    annotation: Annotation, text: str, *, updated_at: str | None = None, digest: str | None = None
+) -> Annotation:
+    """`annotation` placed on `text`: moved and re-quoted, or an orphan keeping its old quote.
+
+    `digest` is `text_hash(text)` when the caller has it already."""
+    digest = digest or text_hash(text)
     if annotation.text_hash == digest and not annotation.orphaned:
         return annotation
     match = locate(annotation, text)
@@ -166,7 +172,10 @@ def reanchor(annotation: Annotation, text: str, *, updated_at: str | None = None
 def reanchor_all(annotations: Iterable[Annotation], text: str) -> list[Annotation]:
     """Every annotation placed on `text`, in the same order; none dropped, none added."""
     stamp = now_iso()
-    return [reanchor(annotation, text, updated_at=stamp) for annotation in annotations]
+    digest = text_hash(text)
+    return [
+        reanchor(annotation, text, updated_at=stamp, digest=digest) for annotation in annotations
+    ]
 
 
 def reattach(annotation: Annotation, text: str, start: int, end: int) -> Annotation:
@@ -232,24 +241,51 @@ def _pieces(exact: str, count: int) -> list[tuple[int, str]]:
     return [(bounds[i], exact[bounds[i] : bounds[i + 1]]) for i in range(count)]
 
 
-def _candidate_windows(exact: str, text: str, budget: int, hint: int) -> list[tuple[int, int]]:
-    """Text ranges that may hold `exact` within `budget` edits, most promising first."""
+@functools.lru_cache(maxsize=4)
+def _gram_index(text: str) -> dict[str, list[int]]:
+    """Where each run of GRAM_CHARS characters occurs; built once per text, shared by lookups."""
+    index: dict[str, list[int]] = {}
+    for at in range(len(text) - GRAM_CHARS + 1):
+        gram = text[at : at + GRAM_CHARS]
+        found = index.get(gram)
+        if found is None:
+            index[gram] = [at]
+        else:
+            found.append(at)
+    return index
+
+
+def _piece_hits(text: str, grams: dict[str, list[int]], piece: str) -> list[int] | None:
+    """Where `piece` occurs, or None when it is empty or too common to say anything."""
+    if len(piece) < GRAM_CHARS:
+        if not piece or text.count(piece) > MAX_PIECE_HITS:
+            return None
+        return [m for m in range(len(text)) if text.startswith(piece, m)]
+    # Look up the piece's rarest gram, then check the whole piece around each of its hits.
+    shift, positions = min(
+        ((o, grams.get(piece[o : o + GRAM_CHARS], [])) for o in range(len(piece) - 2)),
+        key=lambda item: len(item[1]),
+    )
+    hits = [at - shift for at in positions if text.startswith(piece, at - shift)]
+    return None if len(hits) > MAX_PIECE_HITS else hits
+
+
+def _candidate_windows(
+    exact: str, text: str, budget: int, hint: int
+) -> tuple[list[tuple[int, int, int]], int]:
+    """Text ranges `(votes, low, high)` that may hold `exact` within `budget` edits, most
+    promising first, and how many pieces were too common to vote."""
     votes: dict[int, int] = {}
+    skipped = 0
+    grams = _gram_index(text)
     for offset, piece in _pieces(exact, budget + 1):
-        if not piece:
-            continue
-        hits: list[int] = []
-        index = text.find(piece)
-        while index != -1 and len(hits) <= MAX_PIECE_HITS:
-            hits.append(index)
-            index = text.find(piece, index + 1)
-        if len(hits) > MAX_PIECE_HITS:
+        hits = _piece_hits(text, grams, piece)
+        if hits is None:
+            skipped += 1
             continue
         for hit in hits:
             diagonal = hit - offset
             votes[diagonal] = votes.get(diagonal, 0) + 1
-    if not votes:
-        return []
     # Diagonals within `budget` of each other belong to the same placement.
     clusters: list[tuple[int, int, int]] = []  # (votes, low diagonal, high diagonal)
     for diagonal in sorted(votes):
@@ -259,10 +295,11 @@ def _candidate_windows(exact: str, text: str, budget: int, hint: int) -> list[tu
         else:
             clusters.append((votes[diagonal], diagonal, diagonal))
     clusters.sort(key=lambda c: (-c[0], abs(c[1] - hint)))
-    windows = []
-    for _count, low, high in clusters[:MAX_FUZZY_WINDOWS]:
-        windows.append((max(0, low - budget), min(len(text), high + len(exact) + budget)))
-    return windows
+    windows = [
+        (count, max(0, low - budget), min(len(text), high + len(exact) + budget))
+        for count, low, high in clusters[:MAX_FUZZY_WINDOWS]
+    ]
+    return windows, skipped
 
 
 def _fuzzy(annotation: Annotation, text: str) -> Match | None:
@@ -271,11 +308,16 @@ def _fuzzy(annotation: Annotation, text: str) -> Match | None:
     if budget == 0 or not text:
         return None
     best: tuple[tuple[int, int, int, int], int, int] | None = None
-    for low, high in _candidate_windows(exact, text, budget, annotation.start):
+    windows, skipped = _candidate_windows(exact, text, budget, annotation.start)
+    for count, low, high in windows:
+        # An edit spoils at most one piece, so a placement d edits away keeps at least
+        # budget + 1 - d of its pieces: a window with fewer votes can only do worse.
+        if best is not None and count + skipped < budget + 1 - best[0][0]:
+            break
         window = text[low:high]
         ends = search_distances(exact, window)
         lowest = min(ends)
-        if lowest > budget:
+        if lowest > budget or (best is not None and lowest > best[0][0]):
             continue
         for end_in_window, distance in enumerate(ends):
             if distance != lowest:
