@@ -164,7 +164,7 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages")
     parser.add_argument("--misses", action="store_true", help="list metadata misses")
     args = parser.parse_args()
-    if not args.html:
+    if not args.html and not args.set:
         run_text("scrapinghub-dev", args.worst)
         run_text("seed", args.worst)
     if not args.text:

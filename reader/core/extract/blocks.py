@@ -41,7 +41,6 @@ SKIP = {
     "option",
     "textarea",
     "svg",
-    "math",
     "template",
     "object",
     "embed",

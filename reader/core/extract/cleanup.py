@@ -37,9 +37,11 @@ _NEVER_WIDGET = {
 # Widgets longer than this are left alone: a class word alone is weak evidence for long text.
 MAX_WIDGET_CHARS = 600
 
+# A copyright footer names a year or reserves rights; "© Provided by X" is a credit and stays.
 _COPYRIGHT = re.compile(
-    r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b|^this (?:article|story|material) "
-    r"(?:may not|cannot) be (?:republished|reproduced)",
+    r"^(?:©|\(c\)|copyright\b)\s*(?:©\s*)?(?:\d{4}\b|.{0,80}\ball rights reserved\b)"
+    r"|^.{0,120}\ball rights reserved\.?$|^this (?:article|story|material) "
+    r"(?:may not|cannot) be (?:republished|reproduced|redistributed)",
     re.IGNORECASE,
 )
 _CITATION = re.compile(r"^(?:cite this (?:article|page|story)|how to cite\b)", re.IGNORECASE)
@@ -90,15 +92,59 @@ def _is_caption_or_credit(hint: str) -> bool:
     return bool(re.search(r"caption|credit|dateline", hint, re.IGNORECASE))
 
 
-def clean_blocks(blocks: list[Block], title: str) -> list[Block]:
-    """Drop furniture paragraphs: teaser lines, copyright and citation footers, share labels."""
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+_BYLINE_LINE = re.compile(
+    r"^(?:by|von|par|por|di|door|av|af)\s+\S.{0,80}$|^(?:written|posted|reported)\s+by\b.{0,80}$",
+    re.IGNORECASE,
+)
+_DATE_LINE = re.compile(
+    r"^(?:(?:updated|published|posted|last\s+updated|first\s+published|modified)(?:\s+on)?\s*:?\s*)?"
+    r"(?:\w+,?\s+){0,2}(?:\d{1,2}(?:st|nd|rd|th)?\s+\w+\.?,?\s+\d{4}|\w+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)"
+    r"[\w\s,:./|()+-]{0,40}$",
+    re.IGNORECASE,
+)
+# Only the first blocks can be the page's own header repeated in the body.
+HEADER_BLOCKS = 6
+
+
+def _is_header_line(block: Block, title_key: str, byline_key: str) -> bool:
+    text = block.text.strip()
+    key = _norm(text)
+    if not key:
+        return False
+    if block.kind is BlockKind.HEADING or len(key) > 0.8 * len(title_key):
+        if title_key and (key == title_key or (len(key) > 20 and key in title_key)):
+            return True
+    if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or len(text) > 160:
+        return False
+    if byline_key and (key == byline_key or key == "by " + byline_key):
+        return True
+    return bool(_BYLINE_LINE.match(text) and len(text.split()) <= 12) or bool(
+        _DATE_LINE.match(text)
+    )
+
+
+def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> list[Block]:
+    """Drop furniture paragraphs: teaser lines, copyright and citation footers, share labels,
+    and the page header (title, byline, date line) repeated at the top of the body."""
+    title_key = _norm(title)
+    byline_key = _norm(byline or "")
+    start = 0
+    while start < min(len(blocks), HEADER_BLOCKS) and _is_header_line(
+        blocks[start], title_key, byline_key
+    ):
+        start += 1
     kept: list[Block] = []
-    for block in blocks:
+    for block in blocks[start:]:
         text = block.text.strip()
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
             if _FURNITURE_LINE.match(text):
                 continue
-            if len(text) < 300 and (_COPYRIGHT.search(text) or _CITATION.match(text)):
+            if len(text) < 200 and (_COPYRIGHT.search(text) or _CITATION.match(text)):
                 continue
             if len(text) < 300 and _TEASER.match(text) and _mostly_link(block):
                 continue

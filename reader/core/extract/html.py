@@ -54,7 +54,7 @@ def article_from_html(text: str, url: str | None = None) -> Article:
     if element is None:
         raise ExtractionError("No article could be found on this page.")
     clean_article(element)
-    blocks = clean_blocks(to_blocks(element, url), meta.title)
+    blocks = clean_blocks(to_blocks(element, url), meta.title, meta.byline)
     return _article(meta, blocks, url)
 
 
