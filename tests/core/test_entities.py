@@ -1,0 +1,223 @@
+"""The document-level entity pass, driven by a fake tagger: each reading convention is one test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pytest
+
+from reader.core.entities import EntityResult, entity_key, plain_article, recognise
+from reader.core.models import Article, Block, BlockKind
+from reader.core.ner.casing import body_names, for_tagging
+
+
+class FakeTagger:
+    """Tags each listed surface wherever it occurs, except the occurrences listed as missed.
+
+    Occurrences are counted across the whole article in order, so a test can say "the model
+    found the first 'Umerov' and missed the second".
+    """
+
+    def __init__(self, spans: Sequence[tuple[str, str]], missed: Sequence[tuple[str, int]] = ()):
+        self.spans = list(spans)
+        self.missed = set(missed)
+        self.seen: list[str] = []
+
+    def tag(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        counts: dict[int, int] = {}
+        result = []
+        for text in texts:
+            self.seen.append(text)
+            found = []
+            for index, (surface, label) in enumerate(self.spans):
+                for match in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+                    n = counts.get(index, 0)
+                    counts[index] = n + 1
+                    if (surface, n) not in self.missed:
+                        found.append((match.start(), match.end(), label))
+            result.append(sorted(found))
+        return result
+
+
+def marked(text: str, result: EntityResult) -> list[tuple[str, str]]:
+    return [(text[m.start : m.end], m.label) for m in result.mentions]
+
+
+def run(text: str, spans: Sequence[tuple[str, str]], **kwargs: object) -> list[tuple[str, str]]:
+    article = plain_article(text)
+    return marked(article.text, recognise(article, FakeTagger(spans, **kwargs)))  # type: ignore[arg-type]
+
+
+def test_one_label_per_surface_form_the_majority_wins() -> None:
+    text = "Zorvane grew fast.\nAnalysts like Zorvane.\nShares in Zorvane rose."
+    spans = [("Zorvane", "ORG")]
+    tagger = FakeTagger(spans)
+    original = tagger.tag
+
+    def tag(texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        result = original(texts)
+        result[1] = [(s, e, "GPE") for s, e, _ in result[1]]  # the model wavers once
+        return result
+
+    tagger.tag = tag  # type: ignore[method-assign]
+    article = plain_article(text)
+    assert marked(article.text, recognise(article, tagger)) == [("Zorvane", "ORG")] * 3
+
+
+def test_a_name_found_once_is_found_everywhere() -> None:
+    text = "Minister Rustem Umerov spoke.\nUmerov said yes. Later Umerov left."
+    result = run(text, [("Rustem Umerov", "PERSON"), ("Umerov", "PERSON")], missed=[("Umerov", 2)])
+    assert result == [("Rustem Umerov", "PERSON"), ("Umerov", "PERSON"), ("Umerov", "PERSON")]
+
+
+def test_a_surname_links_to_the_full_name_and_gets_its_label() -> None:
+    text = "President Vladimir Putin spoke.\nLater Putin’s aide said Putin was tired."
+    article = plain_article(text)
+    tagger = FakeTagger([("Vladimir Putin", "PERSON"), ("Putin", "ORG")])
+    result = recognise(article, tagger)
+    assert marked(text, result) == [
+        ("Vladimir Putin", "PERSON"),
+        ("Putin", "PERSON"),
+        ("Putin", "PERSON"),
+    ]
+    assert {m.entity_key for m in result.mentions} == {"person:vladimir putin"}
+    (entity,) = result.entities
+    assert (entity.name, entity.aliases) == ("Vladimir Putin", ("Putin",))
+
+
+def test_no_job_title_in_a_person_span() -> None:
+    text = "Kremlin spokesperson Dmitry Peskov said so."
+    assert run(text, [("spokesperson Dmitry Peskov", "PERSON")]) == [("Dmitry Peskov", "PERSON")]
+    # A title the model took for an organisation still leaves a person.
+    assert run("Spokesperson Dmitry Peskov said so.", [("Spokesperson Dmitry Peskov", "ORG")]) == [
+        ("Dmitry Peskov", "PERSON")
+    ]
+
+
+def test_a_nationality_before_a_title_is_a_group() -> None:
+    text = "Russian President Vladimir Putin spoke."
+    assert run(text, [("Russian President Vladimir Putin", "PERSON")]) == [
+        ("Russian", "NORP"),
+        ("Vladimir Putin", "PERSON"),
+    ]
+
+
+def test_no_determiner_and_no_possessive() -> None:
+    text = "The Kremlin said that the Kremlin’s view had not changed."
+    assert run(text, [("The Kremlin", "ORG"), ("the Kremlin’s", "ORG")]) == [
+        ("Kremlin", "ORG"),
+        ("Kremlin", "ORG"),
+    ]
+
+
+def test_nationality_adjectives_are_groups_not_places() -> None:
+    text = "The Ukrainian side waited.\nUkrainian officials and Congolese troops met."
+    result = run(text, [("Ukrainian", "GPE"), ("Congolese", "LOC")])
+    assert result == [("Ukrainian", "NORP"), ("Ukrainian", "NORP"), ("Congolese", "NORP")]
+
+
+def test_a_capital_standing_for_its_government_is_a_place() -> None:
+    text = "Umerov said Kyiv would consider it.\nMoscow waited for Kyiv to answer."
+    result = run(text, [("Kyiv", "PERSON"), ("Moscow", "GPE")], missed=[("Kyiv", 1)])
+    assert result == [("Kyiv", "GPE"), ("Moscow", "GPE"), ("Kyiv", "GPE")]
+
+
+def test_relative_dates_keep_their_modifiers() -> None:
+    text = "He spoke late Wednesday about talks next week and the past year."
+    spans = [("late Wednesday", "TIME"), ("next week", "DATE"), ("the past year", "DATE")]
+    assert run(text, spans) == [
+        ("late Wednesday", "DATE"),
+        ("next week", "DATE"),
+        ("past year", "DATE"),
+    ]
+    # A clock word keeps a time a time.
+    assert run("It ended late Wednesday night.", [("late Wednesday night", "TIME")]) == [
+        ("late Wednesday night", "TIME")
+    ]
+
+
+def test_currency_symbols_and_words_belong_to_the_amount() -> None:
+    text = "Tickets cost $1,250 each, or 25 billion rupees in all, up to 300 millimeters."
+    spans = [("1,250", "CARDINAL"), ("25 billion", "MONEY"), ("300", "CARDINAL")]
+    assert run(text, spans) == [
+        ("$1,250", "MONEY"),
+        ("25 billion rupees", "MONEY"),
+        ("up to 300 millimeters", "QUANTITY"),
+    ]
+
+
+def test_based_and_province_are_not_part_of_the_place() -> None:
+    text = "A Paris-based group worked in Helmand province."
+    result = run(text, [("Paris-based", "ORG"), ("Helmand province", "GPE")])
+    assert result == [("Paris", "GPE"), ("Helmand", "GPE")]
+
+
+def test_junk_spans_are_dropped() -> None:
+    text = "He said officials met “ at noon.\nIt was over."
+    spans = [("He", "PERSON"), ("officials", "ORG"), ("“", "ORG"), ("It", "ORG")]
+    assert run(text, spans) == []
+
+
+def test_a_post_on_x_names_the_platform() -> None:
+    assert run("In a post on X, Umerov said so.", []) == [("X", "ORG")]
+
+
+def test_context_settles_places_and_organisations() -> None:
+    text = "The Austrian city of Villach voted, the newspaper Handelsblatt said."
+    result = run(text, [("Austrian", "NORP"), ("Villach", "ORG"), ("Handelsblatt", "PERSON")])
+    assert result == [("Austrian", "NORP"), ("Villach", "GPE"), ("Handelsblatt", "ORG")]
+
+
+def test_mentions_stay_inside_their_block_with_offsets_into_article_text() -> None:
+    article = Article(
+        title="t",
+        blocks=(
+            Block(BlockKind.HEADING, "Talks in Istanbul"),
+            Block(BlockKind.CODE, "Istanbul = 1"),
+            Block(BlockKind.PARAGRAPH, "Delegates flew to Istanbul on Monday."),
+        ),
+    )
+    tagger = FakeTagger([("Istanbul", "GPE"), ("Monday", "DATE")])
+    result = recognise(article, tagger)
+    assert "Istanbul = 1" not in tagger.seen  # code is not prose
+    for mention in result.mentions:
+        assert "\n" not in article.text[mention.start : mention.end]
+    assert [article.text[m.start : m.end] for m in result.mentions] == [
+        "Istanbul",
+        "Istanbul",
+        "Monday",
+    ]
+    assert result.mentions[1].start == article.text.rindex("Istanbul")
+
+
+def test_non_english_articles_get_no_entities() -> None:
+    article = Article(
+        title="t", blocks=(Block(BlockKind.PARAGRAPH, "Wladimir Putin sprach."),), lang="de"
+    )
+    tagger = FakeTagger([("Wladimir Putin", "PERSON")])
+    assert recognise(article, tagger) == EntityResult()
+    assert tagger.seen == []
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "key"),
+    [
+        ("PERSON", "Vladimir Putin", "person:vladimir putin"),
+        ("PERSON", "Vladimir  Putin’s", "person:vladimir putin"),
+        ("GPE", "U.S.", "gpe:us"),
+        ("ORG", "the Kremlin", "org:kremlin"),
+    ],
+)
+def test_entity_keys_are_stable_across_articles(label: str, name: str, key: str) -> None:
+    assert entity_key(label, name) == key
+
+
+def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
+    body = ["Floods hit Sindh on Monday, and the Indus River rose."]
+    headline = "Floods Displace Thousands in Pakistan's Sindh Province"
+    recased = for_tagging(headline, body_names(body))
+    assert recased == "Floods displace thousands in Pakistan's Sindh province"
+    assert len(recased) == len(headline)
+    dateline = "KARACHI, Pakistan — Rains fell."
+    assert for_tagging(dateline, frozenset()) == "Karachi, Pakistan — Rains fell."
