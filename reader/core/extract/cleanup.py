@@ -56,8 +56,33 @@ _FURNITURE_LINE = re.compile(
     r"follow us(?: on \w+)?|print|email|tweet|pin it|whatsapp|facebook|twitter|linkedin|"
     r"skip advertisement|continue reading(?: the main story)?|story continues below"
     r"(?: advertisement)?|image|photo|listen to this article|related|read more|"
-    r"sign up for our newsletter|subscribe(?: now)?)[\s.:!»>]*$",
+    r"sign up for our newsletter|subscribe(?: now)?|advert|close|comments?|warning|loading"
+    r"|view (?:gallery|comments|more|all)|show more|more|next|previous|back to top)[\s.:!»>]*$",
     re.IGNORECASE,
+)
+# Short promotions for the site's newsletter, app or social accounts.
+_PROMO = re.compile(
+    r"\b(?:(?:sign up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|e-?mails?)\b"
+    r"|get (?:\w+ ){0,5}delivered|delivered (?:\w+ ){0,3}(?:to )?your inbox"
+    r"|meet your inbox|in your inbox|download (?:our|the) app|follow (?:us|\w+(?: \w+)?) on "
+    r"(?:twitter|facebook|instagram|linkedin|youtube)|requires javascript|enable javascript"
+    r"|click here (?:for|to)\b|by clicking here)",
+    re.IGNORECASE,
+)
+MAX_PROMO_CHARS = 220
+_CREDIT_LINE = re.compile(
+    r"^(?:photo|image|picture|credit|source|video|foto|bild)s?\b|\b(?:getty images|shutterstock"
+    r"|reuters|afp|ap photo|epa)\b.{0,20}$|credit:",
+    re.IGNORECASE,
+)
+# "Jane Doe is a reporter for X." closing an article is an author box, not article text.
+_AUTHOR_BIO = re.compile(
+    r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3} (?:is|was|covers|writes) (?:an? |the )?"
+    r"(?:[\w-]+ ){0,4}(?:reporter|writer|correspondent|editor|columnist|journalist|contributor"
+    r"|producer|author|freelance\w*)\b",
+)
+_LATE_DATE = re.compile(
+    r"^(?:updated|published|posted|last updated|first published)\b.{0,60}$", re.IGNORECASE
 )
 
 
@@ -107,6 +132,8 @@ _DATE_LINE = re.compile(
     r"[\w\s,:./|()+-]{0,40}$",
     re.IGNORECASE,
 )
+# Repeats of blocks shorter than this are dropped.
+MAX_REPEAT_CHARS = 400
 # Only the first blocks can be the page's own header repeated in the body.
 HEADER_BLOCKS = 6
 
@@ -116,9 +143,9 @@ def _is_header_line(block: Block, title_key: str, byline_key: str) -> bool:
     key = _norm(text)
     if not key:
         return False
-    if block.kind is BlockKind.HEADING or len(key) > 0.8 * len(title_key):
-        if title_key and (key == title_key or (len(key) > 20 and key in title_key)):
-            return True
+    repeats_title = bool(title_key) and (key == title_key or (len(key) > 20 and key in title_key))
+    if repeats_title and (block.kind is BlockKind.HEADING or len(key) > 0.8 * len(title_key)):
+        return True
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or len(text) > 160:
         return False
     if byline_key and (key == byline_key or key == "by " + byline_key):
@@ -139,16 +166,36 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
     ):
         start += 1
     kept: list[Block] = []
+    seen: set[str] = set()
     for block in blocks[start:]:
         text = block.text.strip()
+        key = _norm(text)
+        if key and len(text) < MAX_REPEAT_CHARS:
+            # The same caption or credit twice (responsive layouts repeat them).
+            if key in seen and block.kind is not BlockKind.TABLE:
+                continue
+            if block.kind is BlockKind.IMAGE or _CREDIT_LINE.match(text):
+                seen.add(key)
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
-            if _FURNITURE_LINE.match(text):
+            if _FURNITURE_LINE.match(text) or _LATE_DATE.match(text):
+                continue
+            if len(text) < MAX_PROMO_CHARS and _PROMO.search(text):
                 continue
             if len(text) < 200 and (_COPYRIGHT.search(text) or _CITATION.match(text)):
                 continue
             if len(text) < 300 and _TEASER.match(text) and _mostly_link(block):
                 continue
         kept.append(block)
+    # The author box at the end: "Jane Doe is a reporter for X." and the name line above it.
+    while (
+        kept
+        and len(kept[-1].text) < MAX_PROMO_CHARS
+        and (
+            _AUTHOR_BIO.match(kept[-1].text)
+            or (byline_key and _norm(kept[-1].text) in (byline_key, "by " + byline_key))
+        )
+    ):
+        kept.pop()
     return kept
 
 
