@@ -608,7 +608,7 @@ class Library:
         row["extractor_version"] = EXTRACTOR_VERSION
         row["updated_at"] = _now()
         recognised = self.recognise(article) if self.recognise else None
-        changed = row["text_hash"] != stored["text_hash"]
+        changed = bool(row["text_hash"] != stored["text_hash"])
         with self._write() as conn:
             self._replace_text(article_id, row, reanchor or self.reanchor)
             _update(conn, article_id, row)
