@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "reader.commands.entities",
     "reader.commands.highlights",
     "reader.commands.library",
+    "reader.commands.importexport",
 ]
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -54,7 +54,7 @@ from reader.core.importers.saving import (
     save_item,
     with_item_metadata,
 )
-from reader.core.library import Library
+from reader.core.library import MAX_IMAGES_PER_ARTICLE, Library, http_image_fetcher
 from reader.core.models import Article, RawPage
 from reader.core.store import write_transaction
 
@@ -397,6 +397,7 @@ class _Outcome:
     article: Article | None = None
     raw: RawPage | None = None
     entities: Any = None
+    images: dict[str, tuple[bytes, str]] | None = None
     error: BaseException | None = None
     times: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
@@ -422,6 +423,7 @@ class BulkImporter:
     session_factory: Callable[[], requests.Session] = fetch.make_session
     times: StageTimes = field(default_factory=StageTimes)
     progress_interval_s: float = 0.1
+    fetch_images: bool = False  # archive each article's images, fetched on the workers
 
     def __post_init__(self) -> None:
         self._local = threading.local()
@@ -463,15 +465,33 @@ class BulkImporter:
             extracted = time.perf_counter()
             entities = self.recognise(article) if self.recognise is not None else None
             done = time.perf_counter()
+            images = self._images(article) if self.fetch_images else None
+            images_s = time.perf_counter() - done  # image downloads count as fetching
             return _Outcome(
                 entry,
                 article,
                 raw,
                 entities,
-                times=(fetched - started, extracted - fetched, done - extracted),
+                images,
+                times=(fetched - started + images_s, extracted - fetched, done - extracted),
             )
         except Exception as exc:  # every failure becomes a reason in the report
             return _Outcome(entry, error=exc, times=(time.perf_counter() - started, 0.0, 0.0))
+
+    def _images(self, article: Article) -> dict[str, tuple[bytes, str]]:
+        """The article's images, downloaded here so the writing thread never waits on them."""
+        download = http_image_fetcher(self._session())
+        found: dict[str, tuple[bytes, str]] = {}
+        sources = [block.src for block in article.blocks if block.src]
+        if article.lead_image:
+            sources.append(article.lead_image)
+        for src in sources[:MAX_IMAGES_PER_ARTICLE]:
+            url = urljoin(article.url or "", src or "")
+            if url.startswith(("http://", "https://")) and url not in found:
+                image = download(url)
+                if image is not None:
+                    found[url] = image
+        return found
 
     # -- writer side -----------------------------------------------------------------------
 
@@ -497,12 +517,15 @@ class BulkImporter:
                 self.library.add_tags(existing, item.tags)
                 self._finish(job_id, entry.seq, EXISTING, "already in the library", existing)
                 return EXISTING
-            # Entities were found on a worker; the library must not find them again here.
-            recognise, self.library.recognise = self.library.recognise, None
+            # Entities and images were fetched on a worker; the library must not do it again.
+            recognise, fetch_image = self.library.recognise, self.library.fetch_image
+            images = outcome.images or {}
+            self.library.recognise = None
+            self.library.fetch_image = images.get if outcome.images is not None else None
             try:
                 article_id = save_item(self.library, item, article, outcome.raw, outcome.entities)
             finally:
-                self.library.recognise = recognise
+                self.library.recognise, self.library.fetch_image = recognise, fetch_image
             self._finish(job_id, entry.seq, ADDED, "", article_id)
         return ADDED
 
@@ -564,7 +587,9 @@ class BulkImporter:
                     counts[EXISTING] += 1
                     done_this_run += 1
                     continue
-                host = (urlsplit(item.url).hostname or "") if item.content_html is None else ""
+                # Only items that need a request are subject to per-host politeness.
+                needs_fetch = item.content_html is None and item.article is None
+                host = (urlsplit(item.url).hostname or "") if needs_fetch else ""
                 by_host.setdefault(host, deque()).append(_Entry(seq, item, host))
         report(force=True)
 

@@ -21,6 +21,7 @@ class ImportedHighlight:
     suffix: str = ""
     orphaned: bool = False
     id: str = ""
+    updated_at: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportedHighlight:
@@ -51,6 +52,7 @@ class ImportItem:
     content_html: str | None = None
     article: dict[str, Any] | None = field(default=None, compare=False)
     opened_at: str | None = None
+    unread: bool | None = None  # when the source says; else unread unless opened or archived
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -28,6 +28,7 @@ def parse_data(data: dict[str, Any]) -> list[ImportItem]:
                 suffix=str(note.get("suffix") or ""),
                 orphaned=bool(note.get("orphaned")),
                 id=str(note.get("id") or ""),
+                updated_at=str(note.get("updated_at") or ""),
             )
             for note in entry.get("annotations") or []
             if isinstance(note, dict)
@@ -42,6 +43,7 @@ def parse_data(data: dict[str, Any]) -> list[ImportItem]:
                 archived=bool(entry.get("archived")),
                 favorite=bool(entry.get("favorite")),
                 read_progress=float(entry.get("read_progress") or 0.0),
+                unread=bool(entry["unread"]) if "unread" in entry else None,
                 highlights=marks,
                 article=entry,
             )

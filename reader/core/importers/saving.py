@@ -86,7 +86,7 @@ def save_item(
         added_at=item.added_at,
         archived=item.archived,
         favorite=item.favorite,
-        unread=not (item.opened_at or item.archived),
+        unread=item.unread if item.unread is not None else not (item.opened_at or item.archived),
     )
     values: dict[str, Any] = {}
     if item.read_progress is not None:
@@ -121,15 +121,16 @@ def place_highlight(text: str, mark: ImportedHighlight) -> Annotation:
             exact=mark.quote,
             prefix=mark.prefix,
             suffix=mark.suffix,
-            text_hash="",
+            text_hash=anchoring.text_hash(text),
             color=color,
             note=mark.note,
             created_at=created,
-            updated_at=created,
+            updated_at=mark.updated_at or created,
             orphaned=mark.orphaned,
         )
-        placed = anchoring.reanchor(kept, text, updated_at=created)
-        return placed if not mark.orphaned else replace(placed, orphaned=True)
+        if mark.orphaned or text[kept.start : kept.end] == kept.exact:
+            return kept  # exported from this very text: kept exactly as it was
+        return anchoring.reanchor(replace(kept, text_hash=""), text, updated_at=stamp)
     found = anchoring.find_quote(text, mark.quote)
     if found is None:
         return Annotation(

@@ -1,0 +1,159 @@
+"""`readmark-cli import FILE` and `readmark-cli export DEST`: bring a library in, take it away."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reader.core.bulk import FetchPolicy, ImportReport, Progress, import_file
+from reader.core.errors import ReadmarkError
+from reader.core.importers import FORMATS
+from reader.core.library import Library
+from reader.core.paths import library_path
+
+IMPORT_FORMATS = ["auto", *FORMATS]
+EXPORT_FORMATS = ["json", "markdown", "html", "epub", "pdf"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="import a Pocket, Instapaper, Omnivore, wallabag, bookmarks or URL-list export; "
+        "run it again to resume an interrupted import",
+    )
+    parser.add_argument("file", help="the export file (zip, CSV, HTML, JSON or text)")
+    parser.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
+    parser.add_argument("--report", metavar="CSV", help="save the report (one row per URL)")
+    parser.add_argument("--workers", type=int, default=8, help="pages fetched at once (8)")
+    parser.add_argument("--per-host", type=int, default=2, help="at once from one site (2)")
+    parser.add_argument(
+        "--delay", type=float, default=1.0, help="seconds between requests to a site"
+    )
+    parser.add_argument("--no-entities", action="store_true", help="skip entity recognition")
+    parser.add_argument("--no-images", action="store_true", help="do not archive images")
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
+    parser.set_defaults(run=run_import)
+
+    parser = subparsers.add_parser(
+        "export", help="export the library (or the articles a query selects) to a file or folder"
+    )
+    parser.add_argument("dest", help="file to write, or folder for --format markdown")
+    parser.add_argument("--format", choices=EXPORT_FORMATS, default="json")
+    parser.add_argument(
+        "--query", metavar="QUERY", help="only articles matching QUERY (the search language)"
+    )
+    parser.add_argument(
+        "--id", type=int, action="append", dest="ids", metavar="ID", help="only this article"
+    )
+    parser.set_defaults(run=run_export)
+
+
+def progress_printer(stream: Any = sys.stderr) -> Callable[[Progress], None]:
+    def show(progress: Progress) -> None:
+        stream.write(
+            f"\r{progress.done}/{progress.total}  added {progress.added}  "
+            f"already there {progress.existing}  failed {progress.failed}  "
+            f"{progress.rate_per_s:.1f}/s   "
+        )
+        stream.flush()
+
+    return show
+
+
+def run_import(args: argparse.Namespace) -> int:
+    recognise = None
+    if not args.no_entities:
+        from reader.core.entities import recognise
+    library = Library(library_path(args.data_dir), recognise=recognise)
+    policy = FetchPolicy(
+        workers=max(1, args.workers), per_host=max(1, args.per_host), host_delay_s=args.delay
+    )
+    cancel = threading.Event()
+    try:
+        report = import_file(
+            library,
+            Path(args.file),
+            args.format,
+            policy,
+            on_progress=None if args.quiet else progress_printer(),
+            cancel=cancel,
+            fetch_images=not args.no_images and library.archive_images,
+        )
+    except KeyboardInterrupt:
+        cancel.set()
+        print("\nreadmark-cli: stopped; run the same import again to resume.", file=sys.stderr)
+        return 130
+    finally:
+        if not args.quiet:
+            sys.stderr.write("\n")
+    _print_report(report, args.report)
+    library.close()
+    return 0
+
+
+def _print_report(report: ImportReport, csv_path: str | None) -> None:
+    for row in report.rows:
+        if row.status == "failed":
+            print(f"failed\t{row.url}\t{row.reason}")
+    print(report.summary())
+    if csv_path:
+        report.save_csv(Path(csv_path))
+        print(f"report saved to {csv_path}")
+
+
+def selected_ids(library: Library, query: str | None, ids: list[int] | None) -> list[int]:
+    if ids:
+        for article_id in ids:
+            library.get(article_id)  # a clear error for an unknown id
+        return ids
+    if not query:
+        rows = library.db.execute("SELECT id FROM articles WHERE deleted_at IS NULL ORDER BY id")
+        return [int(row[0]) for row in rows]
+    found: list[int] = []
+    offset = 0
+    while True:
+        page = library.list_articles(500, offset, filter=query, sort="oldest")
+        found += [summary.id for summary in page]
+        if len(page) < 500:
+            return found
+        offset += 500
+
+
+def export(library: Library, fmt: str, dest: Path, ids: list[int]) -> int:
+    """Write `ids` to `dest` as `fmt`; returns how many articles went out."""
+    if fmt == "json":
+        from reader.core.exporters.library_json import export_json
+
+        return export_json(library, dest, ids)
+    if not ids:
+        raise ReadmarkError("No article matches; nothing was exported.")
+    if fmt == "markdown":
+        from reader.core.exporters.obsidian import export_markdown_folder
+
+        return len(export_markdown_folder(library, dest, ids))
+    if fmt == "html":
+        from reader.core.exporters.html import export_html
+
+        return export_html(library, dest, ids)
+    if fmt == "epub":
+        from reader.core.exporters.epub import export_epub
+
+        return export_epub(library, dest, ids)
+    from reader.ui.pdf_export import export_pdf  # Qt only here: the core never needs it
+
+    return export_pdf(library, dest, ids)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    library = Library(library_path(args.data_dir))
+    try:
+        ids = selected_ids(library, args.query, args.ids)
+        count = export(library, args.format, Path(args.dest), ids)
+    finally:
+        library.close()
+    print(f"{count} article{'s' if count != 1 else ''} exported to {args.dest}")
+    return 0

@@ -1,0 +1,218 @@
+"""Articles as standalone HTML (or XHTML for EPUB): the blocks, highlights as `<mark>`, no scripts.
+
+Everything taken from the article is escaped; images point wherever `image_src` says (a file
+next to the export, an EPUB item, a data: URL), so the result never loads anything remote unless
+no local copy exists.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from urllib.parse import urljoin
+
+from reader.core.library import Library
+from reader.core.models import Annotation, Article, Block, BlockKind
+
+ImageSrc = Callable[[str], str | None]
+
+STYLE = """
+body { font-family: Georgia, "Times New Roman", serif; line-height: 1.6; max-width: 40em;
+       margin: 2em auto; padding: 0 1em; color: #222; }
+h1, h2, h3, h4 { line-height: 1.25; }
+.meta { color: #666; font-size: 0.9em; }
+mark { background: #fff2a8; }
+mark.green { background: #c9f2c7; } mark.blue { background: #cfe3ff; }
+mark.pink { background: #ffd1e6; } mark.purple { background: #e3d4ff; }
+blockquote { border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em; color: #444; }
+pre { white-space: pre-wrap; background: #f5f5f5; padding: 0.5em; }
+img { max-width: 100%; height: auto; }
+table { border-collapse: collapse; } td { border: 1px solid #ccc; padding: 0.2em 0.4em; }
+.note { color: #555; font-style: italic; margin: 0.2em 0 1em 1em; }
+article + article { page-break-before: always; break-before: page; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlArticle:
+    """An article with what its HTML shows besides the text."""
+
+    article: Article
+    annotations: Sequence[Annotation] = ()
+    tags: Sequence[str] = ()
+    saved: str | None = None
+
+
+def _segments(block: Block, offset: int, marks: Sequence[Annotation]) -> list[tuple[int, int]]:
+    """Cut points inside the block where a format or a highlight starts or ends."""
+    points = {0, len(block.text)}
+    for inline in block.inlines:
+        points.update((max(0, inline.start), min(len(block.text), inline.end)))
+    for mark in marks:
+        points.update(
+            (max(0, mark.start - offset), min(len(block.text), max(0, mark.end - offset)))
+        )
+    ordered = sorted(p for p in points if 0 <= p <= len(block.text))
+    return list(itertools.pairwise(ordered))
+
+
+def inline_html(block: Block, offset: int, marks: Sequence[Annotation], xhtml: bool) -> str:
+    """The block's text with inline formatting and highlights, each run wrapped on its own."""
+    out: list[str] = []
+    for start, end in _segments(block, offset, marks):
+        piece = escape(block.text[start:end], quote=False)
+        if xhtml:
+            piece = piece.replace("\u00a0", "&#160;")
+        piece = piece.replace("\n", "<br/>" if xhtml else "<br>")
+        for inline in block.inlines:
+            if inline.start <= start and end <= inline.end:
+                if inline.kind == "em":
+                    piece = f"<em>{piece}</em>"
+                elif inline.kind == "strong":
+                    piece = f"<strong>{piece}</strong>"
+                elif inline.kind == "code":
+                    piece = f"<code>{piece}</code>"
+                elif inline.kind == "link" and inline.href:
+                    href = inline.href
+                    if href.lower().startswith(("http://", "https://", "mailto:", "#")):
+                        piece = f'<a href="{escape(href)}">{piece}</a>'
+        for mark in marks:
+            if mark.start - offset <= start and end <= mark.end - offset and start < end:
+                css = "" if mark.color == "yellow" else f' class="{escape(mark.color)}"'
+                piece = f'<mark{css} id="hl-{escape(mark.id)}">{piece}</mark>'
+        out.append(piece)
+    return "".join(out)
+
+
+def blocks_html(
+    article: Article,
+    annotations: Sequence[Annotation] = (),
+    image_src: ImageSrc | None = None,
+    xhtml: bool = False,
+) -> str:
+    placed = [a for a in annotations if not a.orphaned and a.end > a.start]
+    parts: list[str] = []
+    list_open: list[str] = []
+    starts = article.block_starts()
+    close = " /" if xhtml else ""
+    for block, offset in zip(article.blocks, starts, strict=True):
+        marks = [a for a in placed if a.start < offset + len(block.text) and a.end > offset]
+        body = inline_html(block, offset, marks, xhtml)
+        if block.kind is not BlockKind.LIST_ITEM:
+            while list_open:
+                parts.append(f"</{list_open.pop()}>")
+        if block.kind is BlockKind.HEADING:
+            level = min(6, max(2, block.level + 1))
+            parts.append(f"<h{level}>{body}</h{level}>")
+        elif block.kind is BlockKind.LIST_ITEM:
+            depth = max(1, block.level)
+            tag = "ol" if block.ordered else "ul"
+            while len(list_open) < depth:
+                parts.append(f"<{tag}>")
+                list_open.append(tag)
+            while len(list_open) > depth:
+                parts.append(f"</{list_open.pop()}>")
+            parts.append(f"<li>{body}</li>")
+        elif block.kind is BlockKind.QUOTE:
+            parts.append(f"<blockquote><p>{body}</p></blockquote>")
+        elif block.kind is BlockKind.CODE:
+            parts.append(f"<pre><code>{escape(block.text, quote=False)}</code></pre>")
+        elif block.kind is BlockKind.IMAGE:
+            src = image_src(block.src) if (image_src and block.src) else None
+            if src is None and block.src and block.src.startswith(("http://", "https://")):
+                src = block.src
+            caption = f"<figcaption>{body}</figcaption>" if block.text else ""
+            image = f'<img src="{escape(src)}" alt="{escape(block.text)}"{close}>' if src else ""
+            parts.append(f"<figure>{image}{caption}</figure>")
+        elif block.kind is BlockKind.TABLE and block.rows:
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{escape(cell, quote=False)}</td>" for cell in row) + "</tr>"
+                for row in block.rows
+            )
+            parts.append(f"<table>{rows}</table>")
+        else:
+            parts.append(f"<p>{body}</p>")
+    while list_open:
+        parts.append(f"</{list_open.pop()}>")
+    return "\n".join(parts)
+
+
+def article_section(
+    item: HtmlArticle, image_src: ImageSrc | None = None, xhtml: bool = False
+) -> str:
+    """One `<article>`: title, a line of metadata, the body, then notes on orphaned highlights."""
+    article = item.article
+    meta: list[str] = []
+    if article.byline:
+        meta.append(escape(article.byline))
+    if article.site_name:
+        meta.append(escape(article.site_name))
+    if article.published:
+        meta.append(escape(article.published[:10]))
+    if article.url and article.url.startswith(("http://", "https://")):
+        meta.append(f'<a href="{escape(article.url)}">{escape(article.url)}</a>')
+    if item.tags:
+        meta.append("tags: " + escape(", ".join(item.tags)))
+    parts = [f"<article><h1>{escape(article.title)}</h1>"]
+    if meta:
+        parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
+    parts.append(blocks_html(article, item.annotations, image_src, xhtml))
+    noted = [a for a in item.annotations if a.note.strip() or a.orphaned]
+    if noted:
+        parts.append("<h2>Highlights</h2>")
+        for a in noted:
+            parts.append(f"<blockquote><p>{escape(a.exact, quote=False)}</p></blockquote>")
+            if a.note.strip():
+                parts.append(f'<p class="note">{escape(a.note.strip(), quote=False)}</p>')
+    parts.append("</article>")
+    return "\n".join(parts)
+
+
+def document_html(
+    items: Sequence[HtmlArticle],
+    image_srcs: Sequence[ImageSrc | None] | None = None,
+    title: str | None = None,
+) -> str:
+    """A complete HTML page holding `items` one after the other (`image_srcs` one per item)."""
+    heading = title or (items[0].article.title if len(items) == 1 else "Readmark articles")
+    lang = (items[0].article.lang if items else None) or "en"
+    srcs = list(image_srcs or [None] * len(items))
+    body = "\n".join(article_section(item, src) for item, src in zip(items, srcs, strict=True))
+    return (
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{escape(heading)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"{body}\n</body>\n</html>\n"
+    )
+
+
+def library_html_item(library: Library, article_id: int) -> HtmlArticle:
+    saved = library.get(article_id)
+    return HtmlArticle(saved.article, library.annotations(article_id), saved.tags, saved.added_at)
+
+
+def data_url_images(library: Library, article_id: int) -> ImageSrc:
+    """Images the library archived, inlined as data: URLs so the file stands alone."""
+    base = library.get(article_id).article.url or ""
+
+    def image_src(src: str) -> str | None:
+        found = library.image(article_id, src) or library.image(article_id, urljoin(base, src))
+        if found is None:
+            return None
+        data, mime = found
+        return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+    return image_src
+
+
+def export_html(library: Library, dest: Path, article_ids: Iterable[int]) -> int:
+    """One HTML file holding the articles, with archived images inlined; returns how many."""
+    ids = list(article_ids)
+    items = [library_html_item(library, article_id) for article_id in ids]
+    page = document_html(items, [data_url_images(library, article_id) for article_id in ids])
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(page, encoding="utf-8")
+    return len(ids)

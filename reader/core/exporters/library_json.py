@@ -1,0 +1,90 @@
+"""The whole library (or part of it) as one JSON file that imports back into an empty library.
+
+Articles keep their blocks, so nothing is fetched or extracted again on the way back; highlights
+keep their ids and positions, states, dates and tags come along.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from reader.core.library import Library
+
+FORMAT_VERSION = 1
+
+
+def article_entry(library: Library, article_id: int) -> dict[str, Any]:
+    saved = library.get(article_id)
+    article = saved.article
+    return {
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "byline": article.byline,
+        "site_name": article.site_name,
+        "section": article.section,
+        "published": article.published,
+        "lang": article.lang,
+        "lead_image": article.lead_image,
+        "excerpt": article.excerpt,
+        "added_at": saved.added_at,
+        "opened_at": saved.opened_at,
+        "read_progress": saved.read_progress,
+        "unread": saved.unread,
+        "archived": saved.archived,
+        "favorite": saved.favorite,
+        "tags": list(saved.tags),
+        "blocks": [block.to_dict() for block in article.blocks],
+        "annotations": [
+            {
+                "id": a.id,
+                "start": a.start,
+                "end": a.end,
+                "exact": a.exact,
+                "prefix": a.prefix,
+                "suffix": a.suffix,
+                "color": a.color,
+                "note": a.note,
+                "created_at": a.created_at,
+                "updated_at": a.updated_at,
+                "orphaned": a.orphaned,
+            }
+            for a in library.annotations(article_id)
+        ],
+    }
+
+
+def live_article_ids(library: Library) -> list[int]:
+    rows = library.db.execute("SELECT id FROM articles WHERE deleted_at IS NULL ORDER BY id")
+    return [int(row[0]) for row in rows]
+
+
+def export_json(library: Library, dest: Path, article_ids: Iterable[int] | None = None) -> int:
+    """Write the articles (default: all outside the trash) to `dest`; returns how many."""
+    ids = live_article_ids(library) if article_ids is None else list(article_ids)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    partial = dest.with_name(dest.name + ".part")
+    # Streamed article by article, so a large library never sits in memory as one string.
+    with partial.open("w", encoding="utf-8") as handle:
+        header = {
+            "readmark_library": FORMAT_VERSION,
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "count": len(ids),
+        }
+        handle.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "articles": [\n')
+        for index, entry in enumerate(_entries(library, ids)):
+            if index:
+                handle.write(",\n")
+            handle.write(json.dumps(entry, ensure_ascii=False))
+        handle.write("\n]}\n")
+    partial.replace(dest)
+    return len(ids)
+
+
+def _entries(library: Library, ids: list[int]) -> Iterator[dict[str, Any]]:
+    for article_id in ids:
+        yield article_entry(library, article_id)

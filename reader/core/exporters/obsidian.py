@@ -1,0 +1,55 @@
+"""A Markdown folder for Obsidian: one file per article, archived images in a folder alongside."""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from reader.core.library import Library
+
+from .markdown import article_markdown, file_name, library_item
+
+ATTACHMENTS = "attachments"
+
+
+def export_markdown_folder(
+    library: Library, directory: Path, article_ids: Iterable[int]
+) -> list[Path]:
+    """Write `Title (id).md` per article, images into `attachments/`; returns the .md files.
+
+    Image links become relative paths, so the folder reads offline in any Markdown app.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for article_id in article_ids:
+        item = library_item(library, article_id)
+        blocks = []
+        for block in item.article.blocks:
+            if block.src:
+                local = _save_image(library, article_id, block.src, directory)
+                if local is not None:
+                    block = replace(block, src=local)
+            blocks.append(block)
+        item = replace(item, article=replace(item.article, blocks=tuple(blocks)))
+        path = directory / file_name(item)
+        path.write_text(article_markdown(item), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _save_image(library: Library, article_id: int, src: str, directory: Path) -> str | None:
+    found = library.image(article_id, src)
+    if found is None:
+        return None
+    data, mime = found
+    extension = mimetypes.guess_extension(mime) or ".img"
+    name = f"{article_id}-{hashlib.sha256(data).hexdigest()[:12]}{extension}"
+    folder = directory / ATTACHMENTS
+    folder.mkdir(exist_ok=True)
+    target = folder / name
+    if not target.exists():
+        target.write_bytes(data)
+    return f"{ATTACHMENTS}/{name}"
