@@ -168,7 +168,7 @@ def _meta_values(root: lxml.html.HtmlElement) -> dict[str, str]:
         if prop:
             for match in _PROPERTY.finditer(prop):
                 key = re.sub(r"\s", "", match.group(0)).lower()
-                values.setdefault(key, content)
+                values[key] = content  # the last declaration wins, as in browsers' readers
                 matched = True
             plain = prop.strip().lower()
             if plain in _EXTRA_NAMES:
@@ -177,7 +177,7 @@ def _meta_values(root: lxml.html.HtmlElement) -> dict[str, str]:
         if not matched and name:
             if _NAME.match(name):
                 key = re.sub(r"\s", "", name).lower().replace(".", ":")
-                values.setdefault(key, content)
+                values[key] = content
             plain = name.strip().lower()
             if plain in _EXTRA_NAMES or plain in ("datepublished", "author"):
                 values.setdefault(plain, content)
@@ -219,22 +219,57 @@ def document_title(root: lxml.html.HtmlElement) -> str:
     return title
 
 
+_UNLIKELY = re.compile(
+    r"-ad-|ai2html|banner|breadcrumbs|combx|comment|community|cover-wrap|disqus|extra|footer"
+    r"|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social"
+    r"|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote",
+    re.IGNORECASE,
+)
+_UNLIKELY_ROLES = {
+    "menu",
+    "menubar",
+    "complementary",
+    "navigation",
+    "alert",
+    "alertdialog",
+    "dialog",
+}
+_MAYBE = re.compile(r"and|article|body|column|content|main|shadow", re.IGNORECASE)
+
+
+def _unlikely(node: lxml.html.HtmlElement) -> bool:
+    """Inside a header, menu, sidebar or comment area (what readability drops before scoring)."""
+    current: lxml.html.HtmlElement | None = node
+    while current is not None and isinstance(current.tag, str):
+        if current.get("role") in _UNLIKELY_ROLES:
+            return True
+        hint = f"{current.get('class') or ''} {current.get('id') or ''}"
+        if hint.strip() and _UNLIKELY.search(hint) and not _MAYBE.search(hint):
+            return True
+        if current.tag == "body":
+            return False
+        current = current.getparent()
+    return False
+
+
 def visible_byline(root: lxml.html.HtmlElement) -> str | None:
     """Text of a short element the page marks as its author or byline."""
-    for node in root.iter():
+    body = root.find("body")
+    for node in (body if body is not None else root).iter():
         if not isinstance(node.tag, str) or node.tag in ("script", "style", "meta", "link"):
             continue
         rel = node.get("rel") or ""
         itemprop = node.get("itemprop") or ""
         hint = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if rel == "author" or "author" in itemprop or _BYLINE_HINT.search(hint):
-            text = _clean(node.text_content())
-            if 0 < len(text) < MAX_BYLINE_CHARS and node.find(".//h1") is None:
-                if itemprop and "author" in itemprop:
-                    name = node.find(".//*[@itemprop='name']")
-                    if name is not None and _clean(name.text_content()):
-                        return _clean(name.text_content())
-                return text
+        if not (rel == "author" or "author" in itemprop or _BYLINE_HINT.search(hint)):
+            continue
+        text = _clean(node.text_content())
+        if not 0 < len(text) < MAX_BYLINE_CHARS or _unlikely(node):
+            continue
+        name = node.find(".//*[@itemprop='name']")
+        if name is not None and _clean(name.text_content()):
+            return _clean(name.text_content())
+        return text
     return None
 
 
