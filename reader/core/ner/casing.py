@@ -43,8 +43,12 @@ _DATELINE = re.compile(r"^([A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*)(?=,| [�
 _SENTENCE_BREAK = frozenset('.!?:;"“”—–(')
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def _core(word: str) -> str:
-    word = re.sub(r"['’]s?$", "", word)
+    if "'" in word or "’" in word:
+        word = _POSSESSIVE.sub("", word)
     return word.rstrip(".-")
 
 
@@ -71,8 +75,8 @@ def body_names(blocks: Sequence[str]) -> frozenset[str]:
         run_end = -1
         for match in _WORD.finditer(block):
             word = match.group()
-            before = block[: match.start()].rstrip()
-            mid_sentence = bool(before) and before[-1] not in _SENTENCE_BREAK
+            before = block[max(0, match.start() - 4) : match.start()].rstrip()
+            mid_sentence = match.start() > 0 and (not before or before[-1] not in _SENTENCE_BREAK)
             if word[0].isupper() and (mid_sentence or run):
                 if run and block[run_end : match.start()] != " ":
                     _close_run(run, names)

@@ -87,6 +87,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         ):
             label = "DATE"
     start, end = _trim(text, start, end, label)
+    if label in ("CARDINAL", "DATE") and _CLOCK_TIME.fullmatch(text, start, end):
+        label = "TIME"  # a clock reading or a race time: "2:13:44"
     extra: list[Span] = []
     words = _words(text, start, end)
     # No determiner opens a name ("the Kremlin" -> "Kremlin"); dates and amounts lose "the" only
@@ -257,6 +259,22 @@ _ORG_NOUN = re.compile(
     rf"((?:{_NAME} ){{0,3}}{_NAME})"
 )
 _PLACE_SUFFIX = re.compile(rf"((?:{_NAME} ){{0,2}}{_NAME})-(?:based|born|headquartered)\b")
+_ORG_BEFORE = re.compile(
+    rf"\b(?:[Ss]hares (?:in|of)|stake in|[Aa]nalysts at|subsidiary of|a unit of) ({_NAME})"
+)
+_ORG_AFTER = re.compile(
+    rf"({_NAME})(?:['’]s)? (?:chief executive|CEO|chief financial officer|CFO|chairman|"
+    r"chairwoman|co-founder|founder|shareholders|shares|share price|spokesperson|spokesman|"
+    r"spokeswoman)\b"
+)
+# "Kelvin Kiptum of Kenya", "Ayesha Siddiqui, who ...": two or three capitalised words and an
+# appositive that only a person takes.
+_PERSON_APPOSITIVE = re.compile(
+    r"(?<![\w’'-])((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+    r"(?:, who |, \d{1,3}, | of (?:the )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b)"
+)
+_PLACE_AFTER_NEAR = re.compile(r"\b(?:near|outside) ([A-Z][a-z]+)\b(?! [A-Z])")
+_CLOCK_TIME = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) $")
 
 
@@ -272,6 +290,27 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
             name = _strip_name(match.group(1))
             if name and name.lower() not in lexicon.COMMON_WORDS and not _is_title(name):
                 found.append((match.start(1), match.start(1) + len(name), label))
+    for pattern, label in ((_ORG_BEFORE, "ORG"), (_ORG_AFTER, "ORG"), (_PLACE_AFTER_NEAR, "GPE")):
+        for match in pattern.finditer(text):
+            name = _strip_name(match.group(1))
+            if (
+                name
+                and name.lower() not in lexicon.COMMON_WORDS
+                and not _is_title(name)
+                and name not in lexicon.places()
+            ):
+                found.append((match.start(1), match.start(1) + len(name), label))
+    for match in _PERSON_APPOSITIVE.finditer(text):
+        name = match.group(1)
+        place = match.group(2)
+        words = name.split()
+        if place and place not in lexicon.places():
+            continue
+        if any(_is_title(w) or w in lexicon.ORG_WORDS or w in lexicon.demonyms() for w in words):
+            continue
+        if words[0].lower() in lexicon.COMMON_WORDS or name in lexicon.places():
+            continue
+        found.append((match.start(1), match.end(1), "PERSON"))
     by_start = {start: (end, label) for start, end, label in spans}
     for start, end, label in spans:
         surface = text[start:end]
@@ -442,6 +481,7 @@ def _resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     return result
 
 
+_CAPITALISED = re.compile(r"[A-Z][^\W\d_]*")
 _SPACED_DASH = re.compile(r" [—–-] ")
 _SCORE = re.compile(r"(\d{1,3}) to (\d{1,3})")
 
@@ -478,19 +518,20 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
         cleaned = [span for span in cleaned if span[0] not in starts] + platforms
     spans = _drop_common_words(text, _merge_dates(text, _resolve_overlaps(cleaned)))
 
-    person_tails = _person_tails(spans, text)
+    context = _context_votes(text, spans, _person_tails(spans, text))
+    person_tails = _person_tails([*spans, *(c for c in context if c[2] == "PERSON")], text)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for start, end, label in spans:
         votes[text[start:end]][label] += 1
-    for start, end, label in _context_votes(text, spans, person_tails):
+    for start, end, label in context:
         votes[text[start:end]][label] += CONTEXT_WEIGHT
     for tail in person_tails:
         votes[tail]["PERSON"] += 0
-    for word in lexicon.demonyms():
-        if word in text:
-            votes[word]["NORP"] += 0
+    capitalised = set(_CAPITALISED.findall(text))
+    for word in lexicon.demonyms() & capitalised:
+        votes[word]["NORP"] += 0
     for place in lexicon.unambiguous_places():
-        if place in text:
+        if place.split(" ", 1)[0] in capitalised and place in text:
             votes[place]["GPE"] += 0
     labels: dict[str, str] = {}
     for form, counter in votes.items():
