@@ -171,6 +171,10 @@ class MainWindow(QMainWindow):
             file_menu,
         )  # fmt: skip
         file_menu.addSeparator()
+        from reader.ui.import_dialog import install as install_import_export
+
+        install_import_export(self, file_menu)
+        file_menu.addSeparator()
         self._action("Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
 
         self.read_action = self._action("Read", "M", self.toggle_read, article_menu)

@@ -89,3 +89,17 @@ def test_export_dialog_writes_pdf_and_json(qtbot, tmp_path: Path) -> None:
     with qtbot.waitSignal(dialog.exported, timeout=20_000):
         dialog.start()
     assert json.loads((tmp_path / "out.json").read_text())["count"] == 0
+
+
+def test_file_menu_opens_import_and_export(make_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    names = [action.text() for action in window.menus["File"].actions()]
+    assert "Import…" in names and "Export…" in names
+    window.import_action.trigger()
+    dialog = window.findChild(ImportDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+    window.export_action.trigger()
+    export = window.findChild(ExportDialog)
+    assert export is not None and export.isVisible()
+    export.close()
