@@ -9,16 +9,24 @@ from .decode import decode_text
 
 
 def extract(raw: RawPage, kind: str | None = None) -> Article:
-    """Extract the article from `raw`; `kind` ("html" or "text") overrides the content type."""
+    """Extract the article from `raw`; `kind` ("html" or "text") overrides the content type.
+
+    Raises ExtractionError (a ReadmarkError) when the page holds no readable article.
+    """
     kind = kind or ("text" if raw.content_type == "text/plain" else "html")
-    if kind == "text":
-        from .text import extract_text
+    if kind not in ("html", "text"):
+        raise ValueError(f"unknown kind {kind!r}")
+    try:
+        if kind == "text":
+            from .text import extract_text
 
-        article = extract_text(decode_text(raw), url=raw.url)
-    else:
-        from .html import extract_html
+            article = extract_text(decode_text(raw), url=raw.url)
+        else:
+            from .html import extract_html
 
-        article = extract_html(raw)
+            article = extract_html(raw)
+    except RecursionError as exc:
+        raise ExtractionError("The page is nested too deeply to be read.") from exc
     if not article.text.strip():
         raise ExtractionError("No readable text was found on this page.")
     return article

@@ -22,7 +22,6 @@ _WIDGET = re.compile(
     re.IGNORECASE,
 )
 _NEVER_WIDGET = {
-    "p",
     "h1",
     "h2",
     "h3",
@@ -90,6 +89,11 @@ def _text_len(node: lxml.html.HtmlElement) -> int:
     return len(" ".join(node.text_content().split()))
 
 
+def _link_share(node: lxml.html.HtmlElement) -> float:
+    linked = sum(_text_len(a) for a in node.iter("a"))
+    return linked / max(1, _text_len(node))
+
+
 def _drop(node: lxml.html.HtmlElement) -> None:
     if node.getparent() is not None:
         node.drop_tree()
@@ -107,6 +111,7 @@ def clean_article(root: lxml.html.HtmlElement) -> None:
             and _WIDGET.search(hint)
             and not _is_caption_or_credit(hint)
             and _text_len(node) <= MAX_WIDGET_CHARS
+            and (node.tag != "p" or _text_len(node) < 100 or _link_share(node) >= 0.5)
         ):
             doomed.append(node)
     for node in doomed:

@@ -92,8 +92,13 @@ def decode_bytes(data: bytes, header_charset: str | None = None, *, html: bool =
         return text
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
+    results = list(from_bytes(data[:200_000]))
+    if results:
+        best = results[0]
+        # On a tie, the most common legacy web encoding is the likelier one.
+        for result in results:
+            if result.encoding == "cp1252" and result.chaos <= best.chaos:
+                best = result
         return data.decode(best.encoding, errors="replace")
     return data.decode("cp1252", errors="replace")
 

@@ -271,6 +271,7 @@ def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
     top = max(piece[0] for piece in pieces)
     chosen = next(i for i, piece in enumerate(pieces) if piece[0] >= 0.4 * top)
     _, start, end = pieces[chosen]
+    segments = [(start, end)]
     # A teaser box in the middle of an article ("More from UK" and a few headlines) is skipped
     # when the article visibly goes on after it: several paragraphs and no comment furniture.
     for _, next_start, next_end in pieces[chosen + 1 :]:
@@ -282,12 +283,14 @@ def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
             and next_start - end <= 10
             and not any(_COMMENT_META.search(b) for b in following)
         ):
+            segments.append((next_start + texty[0], next_end))
             end = next_end
         else:
             break
     body = [
         b
-        for b in rest[start:end]
+        for first, last in segments
+        for b in rest[first:last]
         if not _STOP_HEADING.match(b)
         and _norm(b) != title_key
         and not _BOILERPLATE.search(b)
@@ -316,6 +319,8 @@ def _note(paragraphs: list[str], url: str | None) -> Article:
     first = paragraphs[0]
     if first.startswith("#") or (len(first) <= 120 and not first.rstrip().endswith((".", ":"))):
         title = first.lstrip("#").strip()
+    if title and len(paragraphs) > 1:
+        paragraphs = paragraphs[1:]  # the title line is shown as the title, not twice
     blocks: list[Block] = []
     for paragraph in paragraphs:
         heading = re.match(r"^(#{1,6})\s+(.*)$", paragraph)
