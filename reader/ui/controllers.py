@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from reader.core import fetch
 from reader.core.errors import ReadmarkError
 from reader.core.extract import extract
-from reader.core.library import Library
+from reader.core.library import FetchImage, Library, http_image_fetcher
 from reader.core.models import Article, Entity, Mention, RawPage
 from reader.ui.library_access import LibraryAccess
 from reader.ui.tasks import TaskRunner
@@ -52,8 +52,11 @@ class ArticleLoader(QObject):
         tasks: TaskRunner,
         parent: QObject | None = None,
         load_source: Callable[[str], RawPage] | None = None,
+        fetch_image: FetchImage | None = None,
     ) -> None:
         super().__init__(parent)
+        # Images are archived with the article when it is saved, so reading never fetches.
+        self._fetch_image = fetch_image if fetch_image is not None else http_image_fetcher()
         self._library_path = library_path
         self._tasks = tasks
         self._load_source = load_source or fetch.load
@@ -82,7 +85,8 @@ class ArticleLoader(QObject):
             if job.cancelled.is_set():
                 return None
             self.progressed.emit(source, "Saving")
-            library = Library(self._library_path)  # this thread's own connection
+            # This thread's own connection.
+            library = Library(self._library_path, fetch_image=self._fetch_image)
             try:
                 return library.add_article(article, raw)
             finally:
@@ -173,6 +177,13 @@ class EntityController(QObject):
     def ready(self) -> bool:
         return self._recognise is not None
 
+    def stop(self) -> None:
+        """Forget queued articles and drop results still running (the window is closing)."""
+        self._queue.clear()
+        self._stopped = True
+
+    _stopped = False
+
     def pending(self, article_id: int) -> bool:
         return self._running == article_id or any(i == article_id for i, _ in self._queue)
 
@@ -223,6 +234,8 @@ class EntityController(QObject):
 
         def done(result: tuple[list[Mention], list[Entity]]) -> None:
             self._running = None
+            if self._stopped:
+                return
             self._access.save_entities(article_id, *result)
             self.recognised.emit(article_id)
             self._pump()

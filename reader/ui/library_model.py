@@ -7,6 +7,7 @@ small indexed reads done as the view scrolls (`fetchMore`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import (
@@ -135,10 +136,7 @@ class LibraryListModel(QAbstractListModel):
         row = self.row_of(article_id)
         if row is None:
             return
-        old = self._rows[row]
-        values = {name: getattr(old, name) for name in old.__slots__}  # type: ignore[attr-defined]
-        values.update(changes)
-        self._rows[row] = type(old)(**values)
+        self._rows[row] = replace(self._rows[row], **changes)  # type: ignore[arg-type]
         index = self.index(row)
         self.dataChanged.emit(index, index)
 

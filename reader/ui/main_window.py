@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from reader.core import fetch
 from reader.core.library import Library
 from reader.core.models import Entity, Mention
+from reader.ui.annotations import install as install_highlights
 from reader.ui.controllers import ArticleLoader, EntityController, Recognise, is_english
 from reader.ui.entity_panel import EntityPanel
 from reader.ui.find_bar import FindBar
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {}
         self._build_actions()
         self._connect()
+        self.highlights = install_highlights(self)  # highlights, notes, their panel
         self._restore_state()
         self.apply_typography(self.typography, save=False)
         self.library_pane.apply_query(background=False)
@@ -476,26 +478,19 @@ class MainWindow(QMainWindow):
         title = self.reading_view.article.title if self.reading_view.article else "article"
         row = self.model.row_of(article_id)
         self.save_progress()
-        undoable = self.access.delete(article_id)
+        self.access.delete(article_id)
         self.model.hide_article(article_id)
         self.current_id = None
 
         def undo() -> None:
             self.model.unhide_article(article_id)
-            if undoable:
-                self.access.restore(article_id)
+            self.access.restore(article_id)
             self.library_pane.apply_query(background=False)
             self.open_article(article_id)
 
-        def expire() -> None:
-            self.model.unhide_article(article_id)
-            if not undoable:
-                self.access.delete_forever(article_id)
-
         self.message_bar.show_message(
-            "info", f"Deleted “{title}”.", action=("Undo", undo), timeout_ms=UNDO_TIMEOUT_MS,
-            on_expired=expire,
-        )  # fmt: skip
+            "info", f"Deleted “{title}”.", action=("Undo", undo), timeout_ms=UNDO_TIMEOUT_MS
+        )
         if self.model.rowCount():
             self.library_pane.select_row(min(row or 0, self.model.rowCount() - 1))
         else:
@@ -656,7 +651,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.save_progress()
-        self.message_bar.dismiss()  # a pending delete happens now
+        self.entities.stop()
+        self.loader.cancel()
+        self.message_bar.dismiss()
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("splitter", self.splitter.saveState())
         self.settings.setValue("library/sort", self.library_pane.sort_box.currentData())

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import (
@@ -55,31 +56,58 @@ OBJECT_CHAR = "\ufffc"
 ENTITY_PROPERTY = QTextFormat.Property.UserProperty + 1
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 @dataclass(slots=True)
 class PositionMap:
-    """Maps offsets in `Article.text` to document positions and back."""
+    """Maps offsets in `Article.text` to document positions and back.
+
+    A document counts UTF-16 units, so a character outside the Basic Multilingual Plane (an
+    emoji, say) takes two positions for one offset; `astral` lists those offsets.
+    """
 
     block_starts: list[int]  # offset in the text where each article block starts
     shifts: list[int]  # extra document characters before each block's text (images)
     header_length: int  # characters of the header (title, details) before the body
+    astral: list[int] = field(default_factory=list)
 
-    def to_position(self, offset: int) -> int:
+    @classmethod
+    def for_text(
+        cls, text: str, block_starts: list[int], shifts: list[int], header_length: int
+    ) -> PositionMap:
+        astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
+        return cls(block_starts or [0], shifts or [0], header_length, astral)
+
+    def to_position(self, offset: int, end: bool = False) -> int:
+        """The position of `offset`; as the `end` of a range, an offset at the start of a
+        block that begins with an image maps to before the image rather than after it."""
         index = max(0, bisect.bisect_right(self.block_starts, offset) - 1)
-        return self.header_length + offset + self.shifts[index]
+        if end and index > 0 and self.block_starts[index] == offset:
+            index -= 1
+        wide = bisect.bisect_left(self.astral, offset) if self.astral else 0
+        return self.header_length + offset + self.shifts[index] + wide
 
     def to_offset(self, position: int) -> int:
         body = position - self.header_length
         if body <= 0:
             return 0
-        # Document position of each block's first text character.
         index = 0
         for i, start in enumerate(self.block_starts):
-            if start + self.shifts[i] <= body:
+            if self.to_position(start) - self.header_length <= body:
                 index = i
             else:
                 break
         start = self.block_starts[index]
-        return max(start, body - self.shifts[index])
+        inside = body - (self.to_position(start) - self.header_length)
+        offset = start + max(0, inside)
+        if self.astral:
+            # Each wide character before the offset took two positions for one character.
+            k = bisect.bisect_left(self.astral, start)
+            while k < len(self.astral) and self.astral[k] < offset:
+                offset -= 1
+                k += 1
+        return offset
 
 
 def resolve_family(name: str) -> str:
@@ -103,6 +131,9 @@ class ReadingView(QTextBrowser):
     """Shows one article; never loads remote resources; links go to the system browser."""
 
     link_opened = Signal(str)
+    # After the document is replaced (an article shown, new typography or theme, a message
+    # page), so overlays such as user highlights can be painted again on the new document.
+    rebuilt = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -152,6 +183,7 @@ class ReadingView(QTextBrowser):
             cursor.insertText(line, self._text_format(muted=True))
         self.position_map = PositionMap([0], [0], 0)
         self.setDocument(document)
+        self.rebuilt.emit()
 
     def set_typography(self, typography: Typography, theme: Theme) -> None:
         """Apply new typography or theme at once, keeping the reading position."""
@@ -210,13 +242,14 @@ class ReadingView(QTextBrowser):
 
     def cursor_for(self, start: int, end: int) -> QTextCursor:
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self.position_map.to_position(start))
-        cursor.setPosition(self.position_map.to_position(end), QTextCursor.MoveMode.KeepAnchor)
+        self._select(cursor, start, end)
         return cursor
 
     def text_range(self, start: int, end: int) -> str:
-        """The text the view shows between two article offsets."""
-        return self.cursor_for(start, end).selectedText().replace("\u2029", "\n")
+        """The text the view shows between two article offsets (images are not text)."""
+        selected = self.cursor_for(start, end).selectedText()
+        selected = selected.replace(OBJECT_CHAR + LINE_SEPARATOR, "").replace(OBJECT_CHAR, "")
+        return selected.replace("\u2029", "\n")
 
     def select_range(self, start: int, end: int) -> None:
         """Select `Article.text[start:end]` and scroll it into view."""
@@ -389,11 +422,12 @@ class ReadingView(QTextBrowser):
             shifts.append(shift)
             self._insert_inline_text(cursor, block.text, block.inlines, fmt)
             offset += len(block.text) + 1
-        self.position_map = PositionMap(starts or [0], shifts or [0], header_length)
+        self.position_map = PositionMap.for_text(article.text, starts, shifts, header_length)
         self._painted = []
         self._paint_mentions(document)
         self.setDocument(document)
         self._update_margins()
+        self.rebuilt.emit()
 
     def _formats_for(self, block: Block) -> tuple[QTextCharFormat, QTextBlockFormat]:
         fmt = self._text_format()
@@ -479,7 +513,7 @@ class ReadingView(QTextBrowser):
             clear.setBackground(QBrush())
             clear.setProperty(ENTITY_PROPERTY, "")
             for mention in self._painted:
-                self._select(cursor, mention)
+                self._select(cursor, mention.start, mention.end)
                 cursor.mergeCharFormat(clear)
         painted: list[Mention] = []
         formats: dict[str, QTextCharFormat] = {}
@@ -491,17 +525,17 @@ class ReadingView(QTextBrowser):
                 fmt.setBackground(QColor(self.theme.entity.get(group, self.theme.selection)))
                 fmt.setProperty(ENTITY_PROPERTY, group)
                 formats[group] = fmt
-            self._select(cursor, mention)
+            self._select(cursor, mention.start, mention.end)
             cursor.mergeCharFormat(fmt)
             painted.append(mention)
         cursor.endEditBlock()
         self._painted = painted
 
-    def _select(self, cursor: QTextCursor, mention: Mention) -> None:
-        cursor.setPosition(self.position_map.to_position(mention.start))
-        cursor.setPosition(
-            self.position_map.to_position(mention.end), QTextCursor.MoveMode.KeepAnchor
-        )
+    def _select(self, cursor: QTextCursor, start: int, end: int) -> None:
+        first = self.position_map.to_position(start)
+        last = max(first, self.position_map.to_position(end, end=True))
+        cursor.setPosition(first)
+        cursor.setPosition(last, QTextCursor.MoveMode.KeepAnchor)
 
     # -- look -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind, Entity, Mention
@@ -122,3 +123,4 @@ def make_window(qtbot, library: Library, settings: QSettings):  # type: ignore[n
             gate.release()
         window.close()  # type: ignore[attr-defined]
         tasks.wait(20_000)
+        QApplication.processEvents()  # deliver the last results while the library is open

@@ -183,7 +183,12 @@ def test_reading_position_is_restored(make_window, qtbot, library) -> None:
     offset = view.top_offset()
     assert offset > 500
     window.open_article(other)
-    assert view.verticalScrollBar().value() == 0
+    assert view.verticalScrollBar().value() == 0, (
+        window.current_id,
+        other,
+        view.article.title,
+        window.message_bar.label.text(),
+    )
     window.open_article(sample_id)
     assert abs(view.top_offset() - offset) < 120  # the same line, give or take a line
     window.close()

@@ -1,0 +1,196 @@
+"""Highlights in the window: highlight a selection, notes, colours, delete with undo, orphans."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QTextCursor
+
+from reader.core.annotations import new_annotation
+from reader.core.models import Annotation
+from reader.ui.annotations import HIGHLIGHT_SHADES, AnnotationIdRole
+from tests.ui.conftest import note_article
+
+QUOTE = "Dmitry Peskov"
+
+
+def _open_sample(window):  # type: ignore[no-untyped-def]
+    window.highlights.dock.show()
+    article_id = window.library_pane.model.article_ids()[0]
+    window.open_article(article_id)
+    return article_id
+
+
+def _select(window, words: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    text = window.reading_view.article.text
+    start = text.index(words)
+    window.reading_view.select_range(start, start + len(words))
+    return start, start + len(words)
+
+
+def _painted(window) -> list[tuple[str, QColor, bool]]:  # type: ignore[no-untyped-def]
+    view = window.reading_view
+    return [
+        (s.cursor.selectedText(), s.format.background().color(), s.format.fontUnderline())
+        for s in view.extraSelections()
+    ]
+
+
+def _highlight(window, qtbot, words: str = QUOTE) -> Annotation:  # type: ignore[no-untyped-def]
+    _select(window, words)
+    window.reading_view.setFocus()
+    qtbot.keyClick(window.reading_view, Qt.Key.Key_H)
+    (stored,) = window.library.annotations(window.current_id)
+    return stored
+
+
+def test_h_highlights_the_selection_and_it_stays_distinct_from_entity_marks(
+    make_window, qtbot
+) -> None:
+    window = make_window()
+    _open_sample(window)
+    view = window.reading_view
+    qtbot.waitUntil(lambda: any(m.label == "PERSON" for m in view.mentions), timeout=5000)
+    start, end = _select(window, QUOTE + " informed")
+    stored = _highlight(window, qtbot, QUOTE + " informed")
+    assert stored.exact == QUOTE + " informed" and (stored.start, stored.end) == (start, end)
+    panel = window.highlights.panel
+    assert panel.list.count() == 1 and QUOTE in panel.list.item(0).text()
+    ((painted_text, background, underlined),) = _painted(window)
+    assert painted_text == QUOTE + " informed" and underlined
+    # The entity mark is still in the document under the highlight, with its own colour.
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.position_map.to_position(start) + 1)
+    entity_background = cursor.charFormat().background().color()
+    assert entity_background.alpha() > 0 and entity_background.rgb() != background.rgb()
+    assert not cursor.charFormat().fontUnderline()
+    # ... and repainting the entities (e.g. a type switched off and on) leaves the highlight.
+    view.set_entities_shown(False)
+    view.set_entities_shown(True)
+    assert [p[0] for p in _painted(window)] == [QUOTE + " informed"]
+
+
+def test_highlights_come_back_with_the_article_and_survive_a_theme_change(
+    make_window, qtbot
+) -> None:
+    window = make_window()
+    article_id = _open_sample(window)
+    _highlight(window, qtbot)
+    window.library.add_article(note_article("Other", "Text."))
+    window.library_pane.apply_query(background=False)
+    other = next(i for i in window.model.article_ids() if i != article_id)
+    window.open_article(other)
+    assert _painted(window) == [] and window.highlights.panel.list.count() == 0
+    window.open_article(article_id)
+    assert [p[0] for p in _painted(window)] == [QUOTE]
+    window.apply_typography(window.typography.__class__(theme="dark"))
+    ((_text, background, _u),) = _painted(window)
+    assert background.rgb() == QColor(HIGHLIGHT_SHADES["yellow"][2]).rgb()
+
+
+def test_note_edit_and_colour_change_are_saved_and_searchable(make_window, qtbot) -> None:
+    window = make_window()
+    _open_sample(window)
+    stored = _highlight(window, qtbot)
+    panel = window.highlights.panel
+    panel.list.setCurrentRow(0)
+    panel.note_edit.setPlainText("Spokesman — *check* his earlier statements")
+    qtbot.mouseClick(panel.save_note_button, Qt.MouseButton.LeftButton)
+    (saved,) = window.library.annotations(window.current_id)
+    assert saved.note == "Spokesman — *check* his earlier statements" and saved.id == stored.id
+    assert "Spokesman" in panel.list.item(0).text()
+    assert [a.annotation.id for a in window.library.all_annotations("earlier statements")] == [
+        stored.id
+    ]
+
+    qtbot.mouseClick(panel.color_buttons["blue"], Qt.MouseButton.LeftButton)
+    (saved,) = window.library.annotations(window.current_id)
+    assert saved.color == "blue" and saved.note.startswith("Spokesman")
+    ((_t, background, _u),) = _painted(window)
+    assert background.rgb() == QColor(HIGHLIGHT_SHADES["blue"][0]).rgb()
+
+
+def test_delete_can_be_undone_with_its_note(make_window, qtbot) -> None:
+    window = make_window()
+    _open_sample(window)
+    stored = _highlight(window, qtbot)
+    window.highlights.controller.set_note(stored.id, "keep this")
+    panel = window.highlights.panel
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
+    assert window.library.annotations(window.current_id) == []
+    assert _painted(window) == [] and panel.list.count() == 0
+    assert window.message_bar.action_button.text() == "Undo"
+    qtbot.mouseClick(window.message_bar.action_button, Qt.MouseButton.LeftButton)
+    (back,) = window.library.annotations(window.current_id)
+    assert (back.id, back.exact, back.note) == (stored.id, QUOTE, "keep this")
+    assert [p[0] for p in _painted(window)] == [QUOTE]
+    # Ctrl+Z undoes the last change as well (here: the note).
+    window.highlights.undo_action.trigger()
+    assert window.library.annotations(window.current_id)[0].note == ""
+
+
+def test_an_orphan_is_listed_and_can_be_attached_to_selected_text(make_window, qtbot) -> None:
+    window = make_window()
+    article_id = _open_sample(window)
+    text = window.library.get(article_id).article.text
+    # A highlight made on an earlier version of the text, whose words are gone now.
+    old_text = "An earlier version said the talks had already collapsed. " + text
+    orphan = new_annotation(old_text, 28, 56, note="was this retracted?")
+    window.library.add_annotation(article_id, orphan)
+    window.highlights.controller.reload()
+    panel = window.highlights.panel
+    assert panel.list.count() == 1
+    assert panel.list.item(0).text().startswith("Not found")
+    assert "1 not found" in panel.title.text()
+    assert window.library.annotations(article_id)[0].orphaned  # saved as an orphan, not dropped
+    assert _painted(window) == []
+
+    panel.list.setCurrentRow(0)
+    assert panel.attach_button.isVisibleTo(panel)
+    _select(window, "no significant advancement")
+    qtbot.mouseClick(panel.attach_button, Qt.MouseButton.LeftButton)
+    (attached,) = window.library.annotations(article_id)
+    assert not attached.orphaned and attached.exact == "no significant advancement"
+    assert (attached.id, attached.note) == (orphan.id, "was this retracted?")
+    assert [p[0] for p in _painted(window)] == ["no significant advancement"]
+
+
+def test_context_menu_offers_highlight_and_actions_on_a_highlight(make_window, qtbot) -> None:
+    window = make_window()
+    _open_sample(window)
+    controller = window.highlights.controller
+    view = window.reading_view
+    _select(window, "peace negotiations")
+    point = view.cursorRect(view.textCursor()).center()
+    menu = controller.context_menu(point)
+    (highlight_menu,) = [a.menu() for a in menu.actions() if a.text() == "Highlight"]
+    green = next(a for a in highlight_menu.actions() if a.text() == "Green")
+    green.trigger()
+    (stored,) = window.library.annotations(window.current_id)
+    assert (stored.exact, stored.color) == ("peace negotiations", "green")
+    inside = view.cursorRect(view.cursor_for(stored.start + 3, stored.start + 3)).center()
+    names = [a.text() for a in controller.context_menu(inside).actions()]
+    assert {"Add Note…", "Highlight Colour", "Delete Highlight"} <= set(names)
+
+
+def test_all_highlights_view_searches_and_opens_the_article(make_window, qtbot) -> None:
+    window = make_window()
+    article_id = _open_sample(window)
+    _highlight(window, qtbot)
+    window.highlights.controller.set_note(window.library.annotations(article_id)[0].id, "spokesman")
+    window.open_article(window.model.article_ids()[0])
+    window.highlights.show_all()
+    dialog = window.highlights.all_dialog
+    assert dialog.list.count() == 1
+    dialog.search.setText("nothing like this")
+    dialog.refresh()
+    assert dialog.list.count() == 0
+    dialog.search.setText("spokes")
+    dialog.refresh()
+    assert dialog.list.count() == 1
+    item = dialog.list.item(0)
+    dialog.list.itemActivated.emit(item)
+    assert window.current_id == article_id
+    panel = window.highlights.panel
+    assert panel.list.currentItem().data(AnnotationIdRole) == item.data(AnnotationIdRole)
+    dialog.close()
