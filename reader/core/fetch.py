@@ -20,6 +20,7 @@ from typing import BinaryIO
 from urllib.parse import urlsplit
 
 import requests
+import urllib3.exceptions
 
 from reader import __version__
 from reader.core.errors import (
@@ -180,6 +181,7 @@ def _inflate(chunks: Iterator[bytes], encoding: str, url: str) -> Iterator[bytes
             f"{_host(url)} sent the page compressed as {encoding!r}, which Readmark cannot read."
         )
     first = True
+    produced = 0
     for chunk in chunks:
         if first and encoding == "deflate" and chunk and (chunk[0] & 0x0F) != 8:
             inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate without a zlib header
@@ -190,10 +192,13 @@ def _inflate(chunks: Iterator[bytes], encoding: str, url: str) -> Iterator[bytes
                 out = inflater.decompress(data, CHUNK_BYTES)
             except zlib.error as exc:
                 raise LoadError(f"{_host(url)} sent a damaged compressed page.") from exc
+            produced += len(out)
             yield out
             data = inflater.unconsumed_tail
             if inflater.eof:
                 return
+    if not inflater.eof and produced == 0:
+        raise LoadError(f"{_host(url)} sent a damaged compressed page.")
     yield inflater.flush()
 
 
@@ -284,7 +289,9 @@ def fetch_url(
         raise LoadError(f"{url} is not a valid web address.") from exc
     except requests.exceptions.RequestException as exc:
         raise NetworkError(f"Could not load {url}: {type(exc).__name__}.") from exc
-    except (OSError, ValueError) as exc:
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise FetchTimeoutError(f"{host} stopped sending the page.") from exc
+    except (OSError, ValueError, urllib3.exceptions.HTTPError) as exc:
         # urllib3 raises these for broken chunked bodies and invalid header values.
         raise NetworkError(f"The connection to {host} broke while loading the page.") from exc
     _refuse_binary(data, url)
