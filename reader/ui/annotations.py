@@ -66,13 +66,13 @@ HINT_TIMEOUT_MS = 4000
 
 # colour -> (background on a light page, underline on a light page, background on a dark page)
 HIGHLIGHT_SHADES: dict[str, tuple[str, str, str]] = {
-    "yellow": ("#ffe45c", "#b38f00", "#7a6500"),
-    "green": ("#a6eaa0", "#2e8b3a", "#2e6b33"),
-    "blue": ("#a9d1ff", "#2563b8", "#2a4f80"),
-    "pink": ("#ffb3cf", "#c2336b", "#80304f"),
-    "purple": ("#d7bfff", "#7443c7", "#5a3f85"),
+    "yellow": ("#ffe45c", "#b38f00", "#c9a200"),
+    "green": ("#a6eaa0", "#2e8b3a", "#2f9e44"),
+    "blue": ("#a9d1ff", "#2563b8", "#3273dc"),
+    "pink": ("#ffb3cf", "#c2336b", "#c83a72"),
+    "purple": ("#d7bfff", "#7443c7", "#8455d6"),
 }
-HIGHLIGHT_ALPHA = 215  # a little of an entity's tint shows through where they overlap
+HIGHLIGHT_ALPHA = 175  # an entity's tint still shows through where the two overlap
 COLOR_NAMES = {c: c.capitalize() for c in COLORS}
 
 
@@ -374,7 +374,6 @@ class AnnotationsPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setWordWrap(True)
-        self.list.setAlternatingRowColors(True)
         self.list.currentItemChanged.connect(self._on_current_changed)
         self.list.itemClicked.connect(self._on_item_clicked)
         layout.addWidget(self.list, 1)
@@ -535,7 +534,6 @@ class AllHighlightsDialog(QDialog):
         layout.addWidget(self.search)
         self.list = QListWidget()
         self.list.setWordWrap(True)
-        self.list.setAlternatingRowColors(True)
         self.list.itemActivated.connect(self._on_activated)
         self.list.itemDoubleClicked.connect(self._on_activated)
         layout.addWidget(self.list, 1)
@@ -589,6 +587,7 @@ class HighlightsFeature(QObject):
         menu.addSeparator()
         self.highlight_action = self._action("Highlight Selection", "H", self._on_highlight, menu)
         self.highlight_action.setToolTip("Highlight the selected text (H)")
+        self.highlight_action.setIconText("Highlight")
         colours = QMenu("Highlight Colour", window)
         for color in COLORS:
             action = colours.addAction(color_icon(color), COLOR_NAMES[color])
