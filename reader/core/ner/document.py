@@ -93,18 +93,24 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     words = _words(text, start, end)
     # No determiner opens a name ("the Kremlin" -> "Kremlin"); dates and amounts lose "the" only
     # ("the past year" -> "past year", but "a month", "this week").
-    determiners = lexicon.DETERMINERS if label in lexicon.NAME_LABELS else {"the"}
+    determiners = (
+        lexicon.DETERMINERS if label in lexicon.NAME_LABELS else lexicon.POSSESSIVE_DETERMINERS
+    )
     while len(words) > 1 and text[words[0][0] : words[0][1]].lower() in determiners:
         words = words[1:]
     if label in ("ORG", "GPE", "NORP", "FAC") and len(words) > 1:
-        first = text[words[0][0] : words[0][1]]
+        first = text[words[0][0] : words[0][1]].lower().rstrip(".")
         rest = [text[a:b] for a, b in words[1:]]
         # "Spokesperson Dmitry Peskov" tagged as an organisation: a personal title before
         # capitalised words is a person.
-        if first.lower().rstrip(".") in lexicon.PERSONAL_TITLES and all(
-            w[0].isupper() and not _is_title(w) and w not in lexicon.ORG_WORDS for w in rest
-        ):
+        if (
+            first in lexicon.PERSONAL_TITLES or (first in lexicon.TITLES and len(rest) > 1)
+        ) and all(w[0].isupper() and not _is_title(w) and w not in lexicon.ORG_WORDS for w in rest):
             label = "PERSON"
+    if label in ("GPE", "LOC", "PERSON", "FAC") and len(words) > 1:
+        last = text[words[-1][0] : words[-1][1]]
+        if _POSSESSIVE.sub("", last).rstrip(".,") in lexicon.ORG_HEADS:
+            label = "ORG"  # "City of London Police"
     if label == "PERSON":
         while len(words) > 1:
             word = text[words[0][0] : words[0][1]]
@@ -148,6 +154,7 @@ _CURRENCY_WORDS = re.compile(
     r"won|lira|naira|rand|shekels|dirhams|riyals|hryvnias|hryvnia|zlotys|kronor|krona|crowns|"
     r"ringgit|baht|rupiah|dong|reais)\b"
 )
+_SHORT_SCALE = re.compile(r"(?:m|bn|tn|k)\b")
 _UNITS = re.compile(
     r"^\s(?:millimeters|millimetres|centimeters|centimetres|meters|metres|kilometers|kilometres|"
     r"miles|feet|foot|inches|tons|tonnes|kilograms|kilos|grams|pounds|ounces|barrels|acres|"
@@ -160,6 +167,9 @@ def _extend_amount(text: str, start: int, end: int, label: str) -> tuple[int, in
     currency = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
     if currency and label in ("MONEY", "CARDINAL"):
         start, label = currency.start(), "MONEY"
+    short_scale = _SHORT_SCALE.match(text, end)
+    if short_scale and label == "MONEY":
+        end = short_scale.end()  # "£1.9" + "m"
     after = text[end : end + 20]
     word = _CURRENCY_WORDS.match(after)
     if word and label in ("MONEY", "CARDINAL"):
@@ -276,6 +286,7 @@ _PERSON_APPOSITIVE = re.compile(
 _PLACE_AFTER_NEAR = re.compile(r"\b(?:near|outside) ([A-Z][a-z]+)\b(?! [A-Z])")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) $")
+_OF_OR_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from|of) $")
 
 
 def _strip_name(name: str) -> str:
@@ -481,8 +492,16 @@ def _resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
     return result
 
 
+_MONEY = re.compile(
+    rf"(?<![\w.])(?:[A-Z]{{1,3}})?[{lexicon.CURRENCY_SYMBOLS}]\d[\d,]*(?:\.\d+)?"
+    r"(?:(?:m|bn|k|tn)\b| (?:million|billion|trillion)\b)?"
+)
 _CAPITALISED = re.compile(r"[A-Z][^\W\d_]*")
 _SPACED_DASH = re.compile(r" [—–-] ")
+_PLACE_LIST = re.compile(
+    r"[A-Z][a-z]+(?: [A-Z][a-z]+)?, "
+    r"(?!(?:Inc|Ltd|LLC|Jr|Sr|Co|Corp|Plc|PLC)\b)[A-Z][a-z]+(?: [A-Z][a-z]+)?"
+)
 _SCORE = re.compile(r"(\d{1,3}) to (\d{1,3})")
 
 
@@ -494,6 +513,17 @@ def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
         if score and label == "DATE":
             yield score.start(1), score.end(1), "CARDINAL"
             yield score.start(2), score.end(2), "CARDINAL"
+            continue
+        if label in ("GPE", "LOC", "ORG") and _PLACE_LIST.fullmatch(text, start, end):
+            # "Guildford, Surrey": a town and its county, two places; "Alphabet, Meta" from a list
+            # of companies keeps its label.
+            if label == "ORG" and not _OF_OR_LOCATIVE_BEFORE.search(text, max(0, start - 8), start):
+                part_label = "ORG"
+            else:
+                part_label = "GPE"
+            for part in re.finditer(r"[^,]+", text[start:end]):
+                part_start = start + part.start() + (len(part.group()) - len(part.group().lstrip()))
+                yield part_start, start + part.end(), part_label
             continue
         position = start
         for dash in _SPACED_DASH.finditer(text, start, end):
@@ -507,6 +537,10 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
     cleaned: list[Span] = []
     for start, end, label in _split_at_dashes(text, raw_spans):
         cleaned.extend(clean_span(text, start, end, label))
+    taken = {start for start, _, _ in cleaned}
+    for match in _MONEY.finditer(text):
+        if match.start() not in taken:
+            cleaned.append((match.start(), match.end(), "MONEY"))
     platforms = [
         (m.start(1), m.end(1), "ORG")
         for m in _PLATFORM.finditer(text)

@@ -26,7 +26,12 @@ NAME_LABELS = frozenset(
     }
 )
 
-DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+DETERMINERS = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our"}
+)
+# What dates and amounts lose: "the past year" -> "past year", "their seventies" -> "seventies",
+# while "a month" and "this week" stay whole.
+POSSESSIVE_DETERMINERS = frozenset({"the", "his", "her", "its", "their", "our", "my", "your"})
 
 PRONOUNS = _wordset(
     """i me my mine myself you your yours yourself yourselves he him his himself she her hers
@@ -49,7 +54,8 @@ TITLES = _wordset(
     midfielder defender goalkeeper player star actor actress singer author writer editor
     reporter correspondent analyst economist researcher scientist president-elect former late
     acting interim incumbent opposition then top senior junior assistant associate executive
-    minority majority speaker whip premier emir ayatollah"""
+    minority majority speaker whip premier emir ayatollah prosecutor detective inspector
+    superintendent constable sheriff commissioner"""
 )
 
 # Titles that only ever stand before a person's name.
@@ -63,7 +69,20 @@ ORG_WORDS = _wordset(
     """University College School Institute Party Ministry Council Committee Commission Agency
     Department Office Bank Fund Company Group Corporation Association Union Court Parliament
     Senate Assembly Hospital Church Foundation Center Centre Service Services Forces Army Navy
-    Board Authority Museum House Palace Street Square City"""
+    Board Authority Museum House Palace Street Square City Ministry Organization Organisation
+    Airlines Airways Times Post News Press Media Energy Motors Holdings Capital Partners Republic
+    Kingdom Federation Islands States Emirates Coast Guard Police Force Front Movement League Cup
+    Games Open Championship Prize Award Festival Summit Conference Initiative Project Program
+    Programme Act Bill Treaty Accord Agreement Stadium Airport Station Bridge River Lake Mountain
+    Valley Park Avenue Road"""
+)
+
+# Last words that make a name an organisation: "City of London Police", "Supreme Court".
+ORG_HEADS = _wordset(
+    """Police Ministry Council University Bank Party Committee Commission Agency Department
+    Office Fund Company Group Corporation Association Union Court Parliament Senate Assembly
+    Church Foundation Institute College School Board Authority Airlines Airways Times Post
+    Holdings Partners Service Services Forces Army Navy Guard Scheme Inc Ltd Plc Corp"""
 )
 
 # Common words that are never names on their own, even when capitalised at a sentence start.
