@@ -52,6 +52,7 @@ HEADING_SCALE = {1: 1.55, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 PROPORTIONAL_HEIGHT = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
 LINE_SEPARATOR = "\u2028"
 OBJECT_CHAR = "\ufffc"
+BYTE_ORDER_MARK = "\ufeff"
 # A char format property that marks an entity mention, so repainting can find and clear it.
 ENTITY_PROPERTY = QTextFormat.Property.UserProperty + 1
 
@@ -485,7 +486,7 @@ class ReadingView(QTextBrowser):
         self, cursor: QTextCursor, text: str, inlines: Sequence[Inline], fmt: QTextCharFormat
     ) -> None:
         if not inlines:
-            cursor.insertText(text, fmt)
+            self._insert_text(cursor, text, fmt)
             return
         # Split the text at inline boundaries and give each piece its formats.
         cuts = sorted({0, len(text), *(i.start for i in inlines), *(i.end for i in inlines)})
@@ -503,7 +504,20 @@ class ReadingView(QTextBrowser):
                         piece_format.setFontFamilies([resolve_family("mono")])
                     elif inline.kind == "link" and safe_link(inline.href):
                         piece_format = self._link_format(piece_format, str(inline.href))
-            cursor.insertText(text[left:right], piece_format)
+            self._insert_text(cursor, text[left:right], piece_format)
+
+    @staticmethod
+    def _insert_text(cursor: QTextCursor, text: str, fmt: QTextCharFormat) -> None:
+        if text.startswith(BYTE_ORDER_MARK) and cursor.atBlockStart():
+            # Qt drops a byte order mark at the start of a block; keep it, so offsets still map.
+            start = cursor.position()
+            cursor.insertText("x" + text, fmt)
+            first = QTextCursor(cursor.document())
+            first.setPosition(start)
+            first.setPosition(start + 1, QTextCursor.MoveMode.KeepAnchor)
+            first.removeSelectedText()
+            return
+        cursor.insertText(text, fmt)
 
     def _paint_mentions(self, document: QTextDocument) -> None:
         cursor = QTextCursor(document)

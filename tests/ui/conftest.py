@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QSettings
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind, Entity, Mention
@@ -121,6 +122,11 @@ def make_window(qtbot, library: Library, settings: QSettings):  # type: ignore[n
     for window, tasks, gated in made:
         for gate in gated:
             gate.release()
-        window.close()  # type: ignore[attr-defined]
+        if isValid(window):
+            window.close()  # type: ignore[attr-defined]
         tasks.wait(20_000)
-        QApplication.processEvents()  # deliver the last results while the library is open
+    QApplication.processEvents()  # deliver the last results while the library is open
+    for window, _tasks, _gated in made:
+        if isValid(window):
+            window.deleteLater()  # type: ignore[attr-defined]
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
