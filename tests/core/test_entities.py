@@ -224,3 +224,65 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
     assert len(recased) == len(headline)
     dateline = "KARACHI, Pakistan — Rains fell."
     assert for_tagging(dateline, frozenset()) == "Karachi, Pakistan — Rains fell."
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "expected"),
+    [
+        pytest.param(
+            "He stole £3.4m from clients.", [], [("£3.4m", "MONEY")], id="bare-currency-amount"
+        ),
+        pytest.param(
+            "He lives in Guildford, Surrey, now.",
+            [("Guildford, Surrey", "ORG")],
+            [("Guildford", "GPE"), ("Surrey", "GPE")],
+            id="town-and-county",
+        ),
+        pytest.param(
+            "A new malaria vaccine works.\nMalaria killed many.",
+            [("Malaria", "ORG")],
+            [],
+            id="sentence-initial-common-word",
+        ),
+        pytest.param(
+            "Tedros Adhanom Ghebreyesus spoke. Tedros said yes.",
+            [("Tedros Adhanom Ghebreyesus", "PERSON")],
+            [("Tedros Adhanom Ghebreyesus", "PERSON"), ("Tedros", "PERSON")],
+            id="first-name-of-a-long-name",
+        ),
+        pytest.param(
+            "It passed 68 to 31 and runs from 2026 to 2030.",
+            [("68 to 31", "DATE"), ("2026", "DATE"), ("2030", "DATE")],
+            [("68", "CARDINAL"), ("31", "CARDINAL"), ("2026 to 2030", "DATE")],
+            id="votes-and-ranges",
+        ),
+        pytest.param(
+            "She won in 2:13:44 on Tuesday evening.",
+            [("2:13:44", "CARDINAL"), ("Tuesday", "DATE"), ("evening", "TIME")],
+            [("2:13:44", "TIME"), ("Tuesday evening", "TIME")],
+            id="race-time-and-evening",
+        ),
+        pytest.param(
+            "Shares in Zorvex rose. Zorvex chief executive Ann Lee spoke.",
+            [("Zorvex", "GPE"), ("Ann Lee", "PERSON")],
+            [("Zorvex", "ORG"), ("Zorvex", "ORG"), ("Ann Lee", "PERSON")],
+            id="business-cues-make-an-organisation",
+        ),
+        pytest.param(
+            "Detectives from the City of London Police arrested him.",
+            [("the City of London Police", "GPE")],
+            [("City of London Police", "ORG")],
+            id="organisation-head-word",
+        ),
+    ],
+)
+def test_context_rules(
+    text: str, spans: list[tuple[str, str]], expected: list[tuple[str, str]]
+) -> None:
+    assert run(text, spans) == expected
+
+
+def test_an_appositive_makes_a_person_the_model_missed() -> None:
+    text = "Kelvin Kiptum of Kenya won. Later Kiptum said so."
+    result = run(text, [("Kenya", "GPE"), ("Kiptum", "ORG")], missed=[("Kiptum", 0)])
+    assert result == [("Kelvin Kiptum", "PERSON"), ("Kenya", "GPE"), ("Kiptum", "PERSON")]
