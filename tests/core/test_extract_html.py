@@ -38,6 +38,7 @@ def test_title_drops_the_site_suffix() -> None:
         ("share-widget.html", "Share on Facebook"),
         ("newsletter-promo.html", "morning newsletter"),
         ("related-teaser.html", "Old bridge closes"),
+        ("related-section.html", "Old bridge closes"),
         ("copyright-footer.html", "All rights reserved"),
         ("citation-footer.html", "Cite this article"),
     ],
@@ -46,6 +47,13 @@ def test_cleanup_removes_page_furniture(fixture: str, removed: str) -> None:
     article = load(fixture)
     body_kept(article)
     assert removed not in article.text
+
+
+def test_a_related_box_is_removed_with_all_its_headlines() -> None:
+    article = load("related-section.html")
+    body_kept(article)
+    for teaser in ("You may also like", "Library extends", "School choir"):
+        assert teaser not in article.text
 
 
 def test_captions_and_credits_are_kept_as_an_image_block() -> None:

@@ -137,6 +137,17 @@ _DATE_LINE = re.compile(
     r"[\w\s,:./|()+-]{0,40}$",
     re.IGNORECASE,
 )
+# A heading that opens a box of links to other stories.
+_RELATED_HEADING = re.compile(
+    r"^(?:related(?:\s+\w+){0,2}|more\s+(?:from|on|in|about|stories|news|articles)\b.{0,40}"
+    r"|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)|recommended"
+    r"(?:\s+\w+){0,2}|read\s+(?:more|next|also)|also\s+read|see\s+also|most\s+(?:read|popular|"
+    r"viewed|shared)|trending(?:\s+now)?|popular\s+(?:now|stories)|editor'?s\s+picks?"
+    r"|what\s+to\s+read\s+next|further\s+reading|from\s+around\s+the\s+web)[\s.:!…»>]*$",
+    re.IGNORECASE,
+)
+# Teaser headlines are shorter than this; a longer paragraph means the article goes on.
+MAX_TEASER_CHARS = 140
 # Repeats of blocks shorter than this are dropped.
 MAX_REPEAT_CHARS = 400
 # Only the first blocks can be the page's own header repeated in the body.
@@ -172,8 +183,20 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
         start += 1
     kept: list[Block] = []
     seen: set[str] = set()
+    in_teasers = False
     for block in blocks[start:]:
         text = block.text.strip()
+        if _RELATED_HEADING.match(text) and len(text) <= 60:
+            in_teasers = True
+            continue
+        if in_teasers:
+            # The headlines under a "Related stories" heading, up to the next real paragraph.
+            if block.kind is BlockKind.HEADING or (
+                block.kind is BlockKind.PARAGRAPH and len(text) >= MAX_TEASER_CHARS
+            ):
+                in_teasers = False
+            else:
+                continue
         key = _norm(text)
         if key and len(text) < MAX_REPEAT_CHARS:
             # The same caption or credit twice (responsive layouts repeat them).
