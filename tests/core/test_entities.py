@@ -286,3 +286,13 @@ def test_an_appositive_makes_a_person_the_model_missed() -> None:
     text = "Kelvin Kiptum of Kenya won. Later Kiptum said so."
     result = run(text, [("Kenya", "GPE"), ("Kiptum", "ORG")], missed=[("Kiptum", 0)])
     assert result == [("Kelvin Kiptum", "PERSON"), ("Kenya", "GPE"), ("Kiptum", "PERSON")]
+
+
+def test_a_relative_date_the_model_cut_short_gets_its_modifiers_back() -> None:
+    text = "They met late Wednesday, three years ago, and meet again early next week."
+    spans = [("Wednesday", "DATE"), ("three years", "DATE"), ("next week", "DATE")]
+    assert run(text, spans) == [
+        ("late Wednesday", "DATE"),
+        ("three years ago", "DATE"),
+        ("early next week", "DATE"),
+    ]

@@ -138,11 +138,22 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     start, end = _trim(text, start, end, label)
     if label in _AMOUNT_LABELS:
         start, end, label = _extend_amount(text, start, end, label)
+    elif label == "DATE":
+        # Relative dates keep their modifiers: "late Wednesday", "earlier this week", "a year ago".
+        while modifier := _DATE_MODIFIER_BEFORE.search(text, max(0, start - 12), start):
+            start = modifier.start()
+        if after := _DATE_MODIFIER_AFTER.match(text, end):
+            end = after.end()
     if start >= end or _is_junk(text[start:end], label):
         return extra
     return [*extra, (start, end, label)]
 
 
+_DATE_MODIFIER_BEFORE = re.compile(
+    r"(?<![\w-])(?:[Ll]ate|[Ee]arly|[Ee]arlier|[Ll]ater|[Nn]ext|[Ll]ast|[Tt]his|[Pp]ast|[Cc]oming)"
+    r" $"
+)
+_DATE_MODIFIER_AFTER = re.compile(r" (?:ago|earlier|later)\b")
 _AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
 _APPROXIMATELY = re.compile(
     r"\b(?:up to|more than|less than|fewer than|at least|at most|about|around|nearly|almost|"
