@@ -52,14 +52,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run_export)
 
 
-def progress_printer(stream: Any = sys.stderr) -> Callable[[Progress], None]:
+def progress_printer(stream: Any = None) -> Callable[[Progress], None]:
     def show(progress: Progress) -> None:
-        stream.write(
+        out = stream or sys.stderr
+        out.write(
             f"\r{progress.done}/{progress.total}  added {progress.added}  "
             f"already there {progress.existing}  failed {progress.failed}  "
             f"{progress.rate_per_s:.1f}/s   "
         )
-        stream.flush()
+        out.flush()
 
     return show
 

@@ -1,0 +1,51 @@
+"""`readmark-cli import`: progress on stderr, failures and a summary on stdout, a CSV report."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.core.library import Library
+
+from .test_bulk_reliability import running_server
+from .test_import_formats import FIXTURES
+
+
+def test_cli_import_reports_progress_failures_and_saves_csv(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with running_server() as server:
+        source = tmp_path / "urls.txt"
+        source.write_text(f"{server.url('ok', 1)}\n{server.url('missing', 2)}\n")
+        data = tmp_path / "data"
+        args = ["--data-dir", str(data), "import", str(source), "--delay", "0"]
+        assert main([*args, "--no-entities", "--report", str(tmp_path / "r.csv")]) == 0
+    out, err = capsys.readouterr()
+    assert "2/2" in err and "\r" not in out  # the progress line stays on stderr
+    assert f"failed\t{server.url('missing', 2)}\tThe page was not found (404)." in out
+    assert "1 added, 0 already there, 1 failed" in out
+    with (tmp_path / "r.csv").open(newline="") as handle:
+        assert [row["status"] for row in csv.DictReader(handle)] == ["added", "failed"]
+    with Library(data / "library.sqlite3") as library:
+        assert library.count() == 1
+
+
+def test_cli_import_of_a_content_export_needs_no_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    args = ["--data-dir", str(data), "import", str(FIXTURES / "wallabag.json"), "--quiet"]
+    assert main([*args, "--format", "wallabag", "--no-entities", "--no-images"]) == 0
+    assert "2 added" in capsys.readouterr().out
+
+
+def test_cli_import_refuses_an_unknown_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    odd = tmp_path / "odd.json"
+    odd.write_text("[1, 2")
+    assert main(["--data-dir", str(tmp_path / "d"), "import", str(odd), "--quiet"]) == 1
+    assert "not valid JSON" in capsys.readouterr().err
