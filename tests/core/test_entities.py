@@ -296,3 +296,18 @@ def test_a_relative_date_the_model_cut_short_gets_its_modifiers_back() -> None:
         ("three years ago", "DATE"),
         ("early next week", "DATE"),
     ]
+
+
+def test_credit_lines_and_captions_are_not_taken_for_headlines() -> None:
+    credit = "Reporting by Trevor Hunnicutt; Editing by Don Durfee and Grant McCool"
+    assert for_tagging(credit, frozenset()) == credit
+    caption = (
+        "FILE - Chinese President Xi Jinping, left, shakes hands with President Joe Biden "
+        "in Bali, Indonesia, Nov. 14, 2022. (AP Photo/Alex Brandon, File)"
+    )
+    assert for_tagging(caption, frozenset()) == caption
+
+
+def test_an_abbreviation_keeps_its_full_stop_but_a_sentence_end_does_not() -> None:
+    text = "WOODSIDE, Calif., Nov 15 - Talks began.\nThey flew to Kyiv."
+    assert run(text, [("Calif.", "GPE"), ("Kyiv.", "GPE")]) == [("Calif.", "GPE"), ("Kyiv", "GPE")]

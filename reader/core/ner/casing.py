@@ -40,6 +40,10 @@ _SMALL_WORDS = frozenset(
     ]
 )
 _DATELINE = re.compile(r"^([A-Z][A-Z'’.-]{2,}(?: [A-Z][A-Z'’.-]+)*)(?=,| [—–-] )")
+_CREDIT_LINE = re.compile(
+    r"(?:By|Reporting|Additional reporting|Writing|Editing|Photo|Photos|Photograph|Video|Words)"
+    r"\b"
+)
 _SENTENCE_BREAK = frozenset('.!?:;"“”—–(')
 
 
@@ -55,10 +59,12 @@ def _core(word: str) -> str:
 def is_headline(text: str) -> bool:
     """A short Title Case line without a full stop: the way headlines and subheads look."""
     stripped = text.strip()
-    if not stripped or stripped[-1] in '.!?”"' or len(stripped) > 200:
+    if not stripped or stripped[-1] in '.!?”")' or len(stripped) > 160:
         return False
+    if _CREDIT_LINE.match(stripped):
+        return False  # "By Jane Doe and John Roe": names, written as names
     words = [w for w in _WORD.findall(stripped) if w.lower() not in _SMALL_WORDS]
-    if len(words) < 3:
+    if not 3 <= len(words) <= 16:
         return False
     capitalised = sum(1 for w in words if w[0].isupper())
     return capitalised >= 0.75 * len(words)

@@ -58,7 +58,7 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
         if (
             ch.isspace()
             or ch in _EDGE_PUNCT
-            or (ch == "." and not _ABBREVIATION_END.search(text[start:end]))
+            or (ch == "." and not _is_abbreviation(text, start, end))
         ):
             end -= 1
         else:
@@ -67,6 +67,19 @@ def _trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     if possessive and label not in ("DATE", "TIME"):
         end = start + possessive.start()
     return start, end
+
+
+def _is_abbreviation(text: str, start: int, end: int) -> bool:
+    """Whether the full stop ending text[start:end] belongs to it ("U.S.", "Calif., Nov 15")."""
+    if _ABBREVIATION_END.search(text, start, end):
+        return True
+    after = text[end : end + 2]
+    word = text[start:end].rsplit(" ", 1)[-1]
+    return (
+        len(word) <= 6
+        and word[:1].isupper()
+        and (after[:1] in (",", ";") or (after[:1] == " " and after[1:2].islower()))
+    )
 
 
 def _is_title(word: str) -> bool:

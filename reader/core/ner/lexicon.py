@@ -82,7 +82,8 @@ ORG_HEADS = _wordset(
     """Police Ministry Council University Bank Party Committee Commission Agency Department
     Office Fund Company Group Corporation Association Union Court Parliament Senate Assembly
     Church Foundation Institute College School Board Authority Airlines Airways Times Post
-    Holdings Partners Service Services Forces Army Navy Guard Scheme Inc Ltd Plc Corp"""
+    Holdings Partners Service Services Forces Army Navy Guard Scheme Inc Ltd Plc Corp
+    Organization Organisation Cooperation Alliance Federation League Coalition"""
 )
 
 # Common words that are never names on their own, even when capitalised at a sentence start.
