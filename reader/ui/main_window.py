@@ -411,14 +411,23 @@ class MainWindow(QMainWindow):
         self._show_entities(article_id, mentions, entities, waiting=found is None)
         self.reading_view.scroll_to_progress(saved.read_progress)
         self._progress_timer.stop()
-        self.access.mark_opened(article_id)
-        self.model.update_summary(article_id, unread=False)
+        # Saving "opened" can wait until the article is on screen.
+        QTimer.singleShot(0, lambda: self._mark_opened(article_id))
         self.setWindowTitle(f"{article.title} — Readmark")
         self._set_article_actions_enabled(True)
         self.read_action.setChecked(True)
         self.favorite_action.setChecked(saved.favorite)
         self.archive_action.setChecked(saved.archived)
         self.library_pane.select_id(article_id)
+
+    def _mark_opened(self, article_id: int) -> None:
+        if article_id != self.current_id:
+            return
+        try:
+            self.access.mark_opened(article_id)
+        except Exception:
+            return  # deleted in the meantime
+        self.model.update_summary(article_id, unread=False)
 
     def _on_article_selected(self, article_id: int) -> None:
         if article_id != self.current_id:

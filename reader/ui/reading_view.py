@@ -183,7 +183,7 @@ class ReadingView(QTextBrowser):
             cursor.insertBlock(self._block_format(bottom=self._em(0.4)))
             cursor.insertText(line, self._text_format(muted=True))
         self.position_map = PositionMap([0], [0], 0)
-        self.setDocument(document)
+        self.setDocument(document)  # the old one, our child, is deleted by Qt
         self.rebuilt.emit()
 
     def set_typography(self, typography: Typography, theme: Theme) -> None:
@@ -426,7 +426,7 @@ class ReadingView(QTextBrowser):
         self.position_map = PositionMap.for_text(article.text, starts, shifts, header_length)
         self._painted = []
         self._paint_mentions(document)
-        self.setDocument(document)
+        self.setDocument(document)  # the old one, our child, is deleted by Qt
         self._update_margins()
         self.rebuilt.emit()
 
