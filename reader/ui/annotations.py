@@ -8,8 +8,10 @@ repainting one never erases the other.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
@@ -26,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -49,6 +52,8 @@ from reader.core.annotations import (
     new_annotation,
     reattach,
 )
+from reader.core.errors import ReadmarkError
+from reader.core.exporters import webannotation
 from reader.core.library import Library
 from reader.core.models import Annotation
 from reader.ui.reading_view import ReadingView
@@ -62,6 +67,7 @@ QUOTE_PREVIEW_CHARS = 160
 SEARCH_DELAY_MS = 200
 PANEL_SETTING = "highlights/panel_visible"
 PANEL_MIN_WIDTH_PX = 200
+JSONLD_FILTER = "Web Annotation JSON-LD (*.jsonld *.json);;All files (*)"
 HINT_TIMEOUT_MS = 4000
 
 # colour -> (background on a light page, underline on a light page, background on a dark page)
@@ -599,6 +605,20 @@ class HighlightsFeature(QObject):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         window.addAction(self.undo_action)
         menu.addAction(self.undo_action)
+        file_menu = window.menus.get("File")
+        if file_menu is not None:
+            first = file_menu.actions()[-1] if file_menu.actions() else None  # before Quit
+            self.export_action = QAction("Export Highlights (Web Annotation)…", window)
+            self.export_action.triggered.connect(lambda _c=False: self.export_highlights())
+            self.import_action = QAction("Import Highlights (Web Annotation)…", window)
+            self.import_action.triggered.connect(lambda _c=False: self.import_highlights())
+            for action in (self.export_action, self.import_action):
+                if first is not None:
+                    file_menu.insertAction(first, action)
+                else:
+                    file_menu.addAction(action)
+            if first is not None:
+                file_menu.insertSeparator(first)
         toolbar = getattr(window, "toolbar", None)
         if toolbar is not None:
             toolbar.addAction(self.highlight_action)
@@ -663,6 +683,50 @@ class HighlightsFeature(QObject):
             self.controller.set_article(article_id)
         self.dock.show()
         self.panel.reveal(annotation_id)
+
+    def export_highlights(self, path: str | None = None) -> int:
+        """Write every highlight of the library as Web Annotation JSON-LD; returns the count."""
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(
+                self.window, "Export highlights", "highlights.jsonld", JSONLD_FILTER
+            )
+        if not path:
+            return 0
+        document = webannotation.library_document(self.window.library)
+        try:
+            Path(path).write_text(
+                json.dumps(document, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+        except OSError as exc:
+            self._show_error(f"Could not write {path}: {exc}")
+            return 0
+        count = int(document["total"])
+        self._show_info(f"{count} highlights exported to {Path(path).name}.")
+        return count
+
+    def import_highlights(self, path: str | None = None) -> webannotation.ImportReport | None:
+        """Add highlights from a Web Annotation JSON-LD file to the articles they belong to."""
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self.window, "Import highlights", "", JSONLD_FILTER
+            )
+        if not path:
+            return None
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            items = webannotation.from_jsonld(data)
+            report = webannotation.import_annotations(self.window.library, items)
+        except (OSError, UnicodeDecodeError, ValueError, ReadmarkError) as exc:
+            self._show_error(f"Could not import {Path(path).name}: {exc}")
+            return None
+        text = f"{report.added} highlights added, {report.updated} updated"
+        if report.orphaned:
+            text += f", {report.orphaned} not found in their article's text (kept)"
+        if report.missing_sources:
+            text += f"; {len(report.missing_sources)} articles are not in the library"
+        self._show_info(text + ".")
+        self.controller.reload()
+        return report
 
     def _on_deleted(self, quote: str) -> None:
         bar = getattr(self.window, "message_bar", None)

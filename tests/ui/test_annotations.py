@@ -194,3 +194,30 @@ def test_all_highlights_view_searches_and_opens_the_article(make_window, qtbot) 
     panel = window.highlights.panel
     assert panel.list.currentItem().data(AnnotationIdRole) == item.data(AnnotationIdRole)
     dialog.close()
+
+
+def test_highlights_export_to_web_annotation_and_import_back(
+    make_window, qtbot, tmp_path, monkeypatch
+) -> None:
+    window = make_window()
+    article_id = _open_sample(window)
+    stored = _highlight(window, qtbot)
+    window.highlights.controller.set_note(stored.id, "spokesman")
+    target = tmp_path / "marks.jsonld"
+    monkeypatch.setattr(
+        "reader.ui.annotations.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(target), ""),
+    )
+    window.highlights.export_action.trigger()
+    assert '"TextQuoteSelector"' in target.read_text(encoding="utf-8")
+    window.highlights.controller.delete(stored.id)
+    assert window.library.annotations(article_id) == []
+    report = window.highlights.import_highlights(str(target))
+    assert report is not None and report.added == 1
+    (back,) = window.library.annotations(article_id)
+    assert (back.id, back.exact, back.note) == (stored.id, QUOTE, "spokesman")
+    assert [p[0] for p in _painted(window)] == [QUOTE]
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text("{not json", encoding="utf-8")
+    assert window.highlights.import_highlights(str(bad)) is None
+    assert "Could not import" in window.message_bar.label.text()

@@ -268,3 +268,20 @@ def import_annotations(library: Library, items: Iterable[Targeted]) -> ImportRep
             added += 1
         existing[placed.id] = placed
     return ImportReport(added, updated, orphaned, tuple(missing))
+
+
+def library_document(library: Library, article_id: int | None = None) -> Any:
+    """An AnnotationCollection of one article's highlights, or of the whole library's."""
+    if article_id is not None:
+        ids = [article_id]
+    else:
+        rows = library.db.execute(
+            "SELECT DISTINCT n.article_id FROM annotations n JOIN articles a "
+            "ON a.id = n.article_id WHERE a.deleted_at IS NULL ORDER BY n.article_id"
+        )
+        ids = [int(row[0]) for row in rows]
+    pairs: list[tuple[Annotation, str]] = []
+    for each in ids:
+        source = article_source(each, library.get(each).article.url)
+        pairs += [(annotation, source) for annotation in library.annotations(each)]
+    return collection(pairs)
