@@ -83,7 +83,7 @@ def _edit_outside(draw: st.DrawFn, text: str, start: int, end: int) -> tuple[str
     return text, shift
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=RELAXED)
+@settings(max_examples=100, deadline=None, suppress_health_check=RELAXED)
 @given(st.data(), highlighted())
 def test_edits_elsewhere_keep_the_same_words(data: st.DataObject, case) -> None:
     text, annotation = case
@@ -112,7 +112,7 @@ def _edit_inside(draw: st.DrawFn, quote: str, count: int) -> str:
     return quote
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=RELAXED)
+@settings(max_examples=100, deadline=None, suppress_health_check=RELAXED)
 @given(st.data(), highlighted())
 def test_edits_inside_within_budget_follow_the_edited_words(data: st.DataObject, case) -> None:
     text, annotation = case
