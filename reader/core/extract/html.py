@@ -4,6 +4,7 @@ turn it into typed blocks."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import lxml.etree
 import lxml.html
@@ -54,8 +55,70 @@ def article_from_html(text: str, url: str | None = None) -> Article:
     if element is None:
         raise ExtractionError("No article could be found on this page.")
     clean_article(element)
-    blocks = clean_blocks(to_blocks(element, url), meta.title, meta.byline)
-    return _article(meta, blocks, url)
+    blocks = to_blocks(element, url)
+    if _needs_second_opinion(root, element, blocks):
+        blocks = _second_opinion(text, url, blocks) or blocks
+    return _article(meta, clean_blocks(blocks, meta.title, meta.byline), url)
+
+
+# Long paragraphs left outside the chosen element, as a share of its text, above which
+# readability probably kept only part of the article.
+MISSED_TEXT_SHARE = 0.2
+MIN_ARTICLE_WORDS = 50
+LONG_PARAGRAPH_CHARS = 150
+_TOKEN = re.compile(r"\w+")
+
+
+def _needs_second_opinion(
+    root: lxml.html.HtmlElement, element: lxml.html.HtmlElement, blocks: list[Block]
+) -> bool:
+    words = sum(len(b.text.split()) for b in blocks)
+    if words < MIN_ARTICLE_WORDS:
+        return True
+    inside = {" ".join(p.text_content().split()) for p in element.iter("p")}
+    missed = 0
+    for paragraph in root.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        if len(text) >= LONG_PARAGRAPH_CHARS and text not in inside:
+            linked = sum(len(a.text_content()) for a in paragraph.iter("a"))
+            if linked < 0.2 * len(text):
+                missed += len(text)
+    return missed >= MISSED_TEXT_SHARE * max(1, sum(len(b.text) for b in blocks))
+
+
+def _second_opinion(text: str, url: str | None, blocks: list[Block]) -> list[Block] | None:
+    """trafilatura's reading of the page, when it holds what readability's does and more."""
+    try:
+        import trafilatura
+
+        result = trafilatura.extract(
+            text,
+            url=url,
+            output_format="html",
+            favor_precision=True,
+            include_comments=False,
+            include_tables=True,
+            include_images=True,
+            include_links=True,
+            include_formatting=True,
+        )
+    except Exception:  # a second opinion is optional; any failure keeps the first one
+        return None
+    if not result:
+        return None
+    try:
+        other = to_blocks(lxml.html.document_fromstring(result), url)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    ours = Counter(_TOKEN.findall(" ".join(b.text for b in blocks).casefold()))
+    theirs = Counter(_TOKEN.findall(" ".join(b.text for b in other).casefold()))
+    ours_total, theirs_total = sum(ours.values()), sum(theirs.values())
+    if not ours_total or not theirs_total:
+        return other if theirs_total > ours_total else None
+    covered = sum((ours & theirs).values()) / ours_total
+    if covered >= 0.8 and 1.1 * ours_total <= theirs_total <= 3.5 * ours_total:
+        return other
+    return None
 
 
 def _article(meta: Metadata, blocks: list[Block], url: str | None) -> Article:
