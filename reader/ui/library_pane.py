@@ -16,7 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.ui.library_access import SORTS, LibraryAccess, entity_query, quote_term
+from reader.core.library import Library
+from reader.ui.library_access import (
+    SORTS,
+    EntityCount,
+    LibraryAccess,
+    entity_query,
+    quote_term,
+)
 from reader.ui.library_model import ArticleDelegate, ArticleIdRole, LibraryListModel
 from reader.ui.tasks import TaskRunner
 from reader.ui.theme import GROUP_SINGULAR, Theme, group_of
@@ -33,6 +40,7 @@ BASE_FILTERS = (
 
 class LibraryPane(QWidget):
     article_selected = Signal(int)
+    filters_refreshed = Signal()
 
     def __init__(
         self,
@@ -43,6 +51,7 @@ class LibraryPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self.access = access
+        self._tasks = tasks
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 0, 0)
         layout.setSpacing(6)
@@ -102,7 +111,7 @@ class LibraryPane(QWidget):
         self.model.rowsInserted.connect(lambda *_: self._update_counts())
         self.model.rowsRemoved.connect(lambda *_: self._update_counts())
         self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
-        self.refresh_filters()
+        self._show_filters([], [])
 
     # -- queries --------------------------------------------------------------------------
 
@@ -115,19 +124,37 @@ class LibraryPane(QWidget):
         sort = str(self.sort_box.currentData() or "newest")
         self.model.set_query(self.query(), sort, background=background)
 
-    def refresh_filters(self) -> None:
-        """Rebuild the filter list (tags and the most mentioned entities), keeping the choice."""
+    def refresh_filters(self, background: bool = False) -> None:
+        """Rebuild the filter list (tags and the most mentioned entities), keeping the choice.
+
+        On a large library counting tags takes a moment, so the window asks for it in the
+        background once it is shown.
+        """
+        if not background or self._tasks is None:
+            self._show_filters(self.access.tags(), self.access.top_entities(TOP_ENTITY_FILTERS))
+            return
+        path = self.access.path
+
+        def work() -> tuple[list[str], list[EntityCount]]:
+            library = Library(path)  # this thread's own connection
+            try:
+                access = LibraryAccess(library)
+                return access.tags(), access.top_entities(TOP_ENTITY_FILTERS)
+            finally:
+                library.close()
+
+        self._tasks.run(work, on_done=lambda found: self._show_filters(*found))
+
+    def _show_filters(self, tags: list[str], entities: list[EntityCount]) -> None:
         current = self.filter_box.currentData()
         self.filter_box.blockSignals(True)
         self.filter_box.clear()
         for name, token in BASE_FILTERS:
             self.filter_box.addItem(name, token)
-        tags = self.access.tags()
         if tags:
             self.filter_box.insertSeparator(self.filter_box.count())
             for tag in tags:
                 self.filter_box.addItem(f"# {tag}", f"tag:{quote_term(tag)}")
-        entities = self.access.top_entities(TOP_ENTITY_FILTERS)
         if entities:
             self.filter_box.insertSeparator(self.filter_box.count())
             for entity in entities:
@@ -137,8 +164,12 @@ class LibraryPane(QWidget):
                     entity_query(entity.label, entity.name),
                 )
         index = self.filter_box.findData(current) if current is not None else 0
+        if index < 0:  # a filter chosen from the entity panel, not among the top ones
+            self.filter_box.addItem(str(current), current)
+            index = self.filter_box.count() - 1
         self.filter_box.setCurrentIndex(max(0, index))
         self.filter_box.blockSignals(False)
+        self.filters_refreshed.emit()
 
     def filter_by_entity(self, label: str, name: str) -> None:
         """Show the articles that mention an entity (from the entity panel)."""

@@ -62,6 +62,7 @@ OPEN_FILE_FILTER = "Articles (*.html *.htm *.xhtml *.txt *.md);;All files (*)"
 OPENABLE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md")
 PROGRESS_SAVE_DELAY_MS = 800
 UNDO_TIMEOUT_MS = 8000
+FILTERS_REFRESH_DELAY_MS = 400  # new tags and entities are counted this long after a change
 
 
 def source_from_text(text: str) -> str | None:
@@ -294,6 +295,14 @@ class MainWindow(QMainWindow):
         self.entity_panel.mention_requested.connect(self._on_mention_requested)
         self.entity_panel.library_filter_requested.connect(self.library_pane.filter_by_entity)
         self.typography_panel.changed.connect(self.apply_typography)
+        self._filters_timer = QTimer(self)
+        self._filters_timer.setSingleShot(True)
+        self._filters_timer.setInterval(FILTERS_REFRESH_DELAY_MS)
+        self._filters_timer.timeout.connect(
+            lambda: self.library_pane.refresh_filters(background=True)
+        )
+        self.loader.loaded.connect(lambda _id: self._filters_timer.start())
+        self.entities.recognised.connect(lambda _id: self._filters_timer.start())
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(PROGRESS_SAVE_DELAY_MS)
@@ -332,8 +341,10 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        # The model loads once, in the background, as soon as the window is up.
+        # The model loads once, in the background, as soon as the window is up; so do the
+        # tag and entity counts for the filter list.
         QTimer.singleShot(0, self.entities.start)
+        QTimer.singleShot(0, self._filters_timer.start)
 
     # -- opening sources ------------------------------------------------------------------
 

@@ -75,8 +75,9 @@ def test_tags_are_filters(make_window, qtbot, library: Library) -> None:
     library.add_tags(tagged, ["nature"])
     window = make_window()
     box = window.library_pane.filter_box
+    # Tags are counted in the background once the window is shown.
+    qtbot.waitUntil(lambda: box.findText("# nature") >= 0, timeout=5000)
     index = box.findText("# nature")
-    assert index >= 0
     with qtbot.waitSignal(window.model.query_applied, timeout=5000):
         box.setCurrentIndex(index)
     assert [window.model.index(r).data() for r in range(window.model.rowCount())] == ["Birds"]
