@@ -14,11 +14,15 @@ from dataclasses import dataclass
 
 from reader.core.models import Article, Block, BlockKind
 
+from .cleanup import clean_blocks
+
 MAX_TITLE_CHARS = 300
 # A dump has at least this many blocks; anything shorter is treated as a note.
 MIN_DUMP_BLOCKS = 6
 # A sentence-like block shorter than this, alone between short blocks, counts as a teaser.
 ISOLATED_MAX_WORDS = 40
+# A block this long counts a little even without a full stop (some sites drop them).
+UNPUNCTUATED_MIN_WORDS = 15
 # Extra cost of each further short block in a row.
 STREAK_PENALTY = 1.0
 
@@ -177,6 +181,8 @@ def _block_score(block: str) -> float:
         return float(words)
     if words >= 8 and _SENTENCE_END.search(block):
         return words * 0.5
+    if words >= UNPUNCTUATED_MIN_WORDS:
+        return words * 0.25
     return -4.0
 
 
@@ -249,7 +255,16 @@ def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
     while start > start_at and _is_texty(rest[start - 1]) and scores[start - 1] > 0:
         start -= 1
     # A block ending in a colon introduces what follows (a list of dates, steps, items).
+    if (
+        end < len(rest)
+        and rest[end].rstrip().endswith(":")
+        and _words(rest[end]) >= 3
+        and not _STOP_HEADING.match(rest[end])
+    ):
+        end += 1
+    listed = False
     if end < len(rest) and rest[end - 1].rstrip().endswith(":") and _words(rest[end - 1]) >= 3:
+        listed = True
         while (
             end < len(rest)
             and _words(rest[end]) >= 3
@@ -297,7 +312,7 @@ def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
         and not _FURNITURE.match(b)
     ]
     # Trailing short blocks are bylines of the next teaser, not article text.
-    while body and not _is_texty(body[-1]) and not _is_credit(body[-1]):
+    while body and not listed and not _is_texty(body[-1]) and not _is_credit(body[-1]):
         body.pop()
     return parts, body
 
@@ -353,7 +368,9 @@ def extract_text(text: str, url: str | None = None) -> Article:
     if not body:
         return _note(paragraphs, url)
     site = parts.site if parts.site and len(parts.site) <= 80 else None
-    blocks = tuple(Block(BlockKind.PARAGRAPH, p) for p in body)
+    blocks = tuple(clean_blocks([Block(BlockKind.PARAGRAPH, p) for p in body], parts.title))
+    if not blocks:
+        return _note(paragraphs, url)
     return Article(
         title=parts.title[:MAX_TITLE_CHARS],
         blocks=blocks,
