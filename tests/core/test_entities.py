@@ -312,3 +312,10 @@ def test_credit_lines_and_captions_are_not_taken_for_headlines() -> None:
 def test_an_abbreviation_keeps_its_full_stop_but_a_sentence_end_does_not() -> None:
     text = "WOODSIDE, Calif., Nov 15 - Talks began.\nThey flew to Kyiv."
     assert run(text, [("Calif.", "GPE"), ("Kyiv.", "GPE")]) == [("Calif.", "GPE"), ("Kyiv", "GPE")]
+
+
+def test_a_month_stays_a_date_beside_a_person_of_the_same_name() -> None:
+    text = "Theresa May spoke.\nIn May, May resigned."
+    spans = [("Theresa May", "PERSON"), ("May", "DATE")]
+    result = run(text, spans, missed=[("May", 2)])
+    assert result == [("Theresa May", "PERSON"), ("May", "DATE"), ("May", "PERSON")]

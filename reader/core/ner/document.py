@@ -603,7 +603,11 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
         else:
             labels[form] = "GPE"
 
-    spans = [(s, e, labels.get(text[s:e], label)) for s, e, label in spans]
+    # One label per name; a date or an amount keeps its own ("in May" beside "Theresa May").
+    spans = [
+        (s, e, labels.get(text[s:e], label) if label in lexicon.NAME_LABELS else label)
+        for s, e, label in spans
+    ]
     addable = {
         form: label
         for form, label in labels.items()
