@@ -345,6 +345,8 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
             continue
         if words[0].lower() in lexicon.COMMON_WORDS or name in lexicon.places():
             continue
+        if any(w.lower() in lexicon.CALENDAR_WORDS for w in words):
+            continue  # "Friday March 4, 2024,"
         found.append((match.start(1), match.end(1), "PERSON"))
     by_start = {start: (end, label) for start, end, label in spans}
     for start, end, label in spans:

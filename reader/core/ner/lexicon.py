@@ -95,6 +95,11 @@ COMMON_WORDS = _wordset(
     why will with would yes yet"""
 )
 
+CALENDAR_WORDS = _wordset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday"""
+)
+
 # Units of time a relative date is made of; a TIME span without a clock word is a date.
 CLOCK_WORDS = _wordset(
     """morning afternoon evening night tonight noon midday midnight dawn dusk overnight hour
