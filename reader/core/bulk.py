@@ -49,6 +49,7 @@ from reader.core.extract import extract
 from reader.core.importers import read_items
 from reader.core.importers.items import ImportItem
 from reader.core.importers.saving import (
+    add_highlights,
     article_from_export,
     find_existing,
     save_item,
@@ -515,6 +516,8 @@ class BulkImporter:
             )
             if existing is not None:
                 self.library.add_tags(existing, item.tags)
+                text = self.library.get(existing).article.text
+                add_highlights(self.library, existing, text, item.highlights)
                 self._finish(job_id, entry.seq, EXISTING, "already in the library", existing)
                 return EXISTING
             # Entities and images were fetched on a worker; the library must not do it again.
@@ -583,6 +586,9 @@ class BulkImporter:
                 found = None if item.article is not None else find_existing(self.library, item.url)
                 if found is not None:
                     self.library.add_tags(found, item.tags)
+                    if item.highlights:
+                        text = self.library.get(found).article.text
+                        add_highlights(self.library, found, text, item.highlights)
                     self._finish(job_id, seq, EXISTING, "already in the library", found)
                     counts[EXISTING] += 1
                     done_this_run += 1
@@ -699,6 +705,9 @@ class BulkImporter:
                 counts[status] += 1
                 done_this_run += 1
                 report()
+        except KeyboardInterrupt:
+            cancelled = True  # leave at once; the job stays resumable
+            raise
         finally:
             pool.shutdown(wait=not cancelled, cancel_futures=True)
         if not cancelled:

@@ -207,3 +207,20 @@ def test_url_list_import_reports_the_bad_line(tmp_path: Path) -> None:
     assert (report.added, report.existing, report.failed) == (2, 0, 1)
     bad = next(r for r in report.rows if r.status == "failed")
     assert bad.url == "not a link at all" and "web address" in bad.reason
+
+
+def test_highlights_reach_articles_already_there_once(tmp_path: Path) -> None:
+    library, ids = run_import(tmp_path, FIXTURES / "pocket_single.csv")
+    rivers = ids["https://example.org/rivers"]
+    assert library.annotations(rivers) == []
+    policy = FetchPolicy(host_delay_s=0)
+    for _ in range(2):  # the second import of the same export changes nothing
+        report = import_file(
+            library, zip_folder("pocket_zip", tmp_path), policy=policy, fetcher=fake_fetch
+        )
+        statuses = {row.url: row.status for row in report.rows}
+        assert statuses["https://example.org/rivers"] == "existing"
+        assert [(a.exact, a.orphaned) for a in library.annotations(rivers)] == [
+            ("A sentence that the article no longer contains", True),
+            (FREEZES, False),
+        ]

@@ -25,7 +25,7 @@ class ImportedHighlight:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportedHighlight:
-        known = {name: data[name] for name in cls.__slots__ if name in data}  # type: ignore[attr-defined]
+        known = {name: data[name] for name in cls.__slots__ if name in data}
         return cls(**known)
 
 
@@ -64,7 +64,7 @@ class ImportItem:
         values["highlights"] = tuple(
             ImportedHighlight.from_dict(h) for h in values.get("highlights") or ()
         )
-        known = {name: values[name] for name in cls.__slots__ if name in values}  # type: ignore[attr-defined]
+        known = {name: values[name] for name in cls.__slots__ if name in values}
         return cls(**known)
 
 

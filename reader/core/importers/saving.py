@@ -94,18 +94,37 @@ def save_item(
     if item.opened_at:
         values["opened_at"] = item.opened_at
     if values:
-        library.db["articles"].update(article_id, values)
-    for mark in item.highlights:
-        if mark.quote.strip():
-            annotation = place_highlight(article.text, mark)
-            if library.db.execute(
-                "SELECT 1 FROM annotations WHERE id = ?", [annotation.id]
-            ).fetchone():
-                annotation = replace(annotation, id=anchoring.new_id())
-            library.add_annotation(article_id, annotation)
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        library.db.execute(
+            f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), article_id]
+        )
+    add_highlights(library, article_id, article.text, item.highlights)
     if entities is not None:
         library.set_entities(article_id, entities.mentions, entities.entities)
     return article_id
+
+
+def add_highlights(
+    library: Library, article_id: int, text: str, marks: tuple[ImportedHighlight, ...]
+) -> int:
+    """Anchor and store `marks` on the article, skipping quotes it already has; returns how many.
+
+    Importing the same export twice (or an export of an article already highlighted) therefore
+    never doubles a highlight.
+    """
+    known = {a.exact.strip().casefold() for a in library.annotations(article_id)}
+    added = 0
+    for mark in marks:
+        key = mark.quote.strip().casefold()
+        if not key or key in known:
+            continue
+        annotation = place_highlight(text, mark)
+        if library.db.execute("SELECT 1 FROM annotations WHERE id = ?", [annotation.id]).fetchone():
+            annotation = replace(annotation, id=anchoring.new_id())
+        library.add_annotation(article_id, annotation)
+        known.add(key)
+        added += 1
+    return added
 
 
 def place_highlight(text: str, mark: ImportedHighlight) -> Annotation:
