@@ -269,6 +269,12 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             id="business-cues-make-an-organisation",
         ),
         pytest.param(
+            "The agency, known as JAXA, said JAXA would try.",
+            [("JAXA", "PERSON")],
+            [("JAXA", "ORG"), ("JAXA", "ORG")],
+            id="an-acronym-is-no-person",
+        ),
+        pytest.param(
             "Detectives from the City of London Police arrested him.",
             [("the City of London Police", "GPE")],
             [("City of London Police", "ORG")],

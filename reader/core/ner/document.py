@@ -120,6 +120,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
             first in lexicon.PERSONAL_TITLES or (first in lexicon.TITLES and len(rest) > 1)
         ) and all(w[0].isupper() and not _is_title(w) and w not in lexicon.ORG_WORDS for w in rest):
             label = "PERSON"
+    if label == "PERSON" and len(words) == 1 and _ACRONYM.fullmatch(text, start, end):
+        label = "ORG"  # nobody is called "JAXA"
     if label in ("GPE", "LOC", "PERSON", "FAC") and len(words) > 1:
         last = text[words[-1][0] : words[-1][1]]
         if _POSSESSIVE.sub("", last).rstrip(".,") in lexicon.ORG_HEADS:
@@ -167,6 +169,7 @@ _DATE_MODIFIER_BEFORE = re.compile(
     r" $"
 )
 _DATE_MODIFIER_AFTER = re.compile(r" (?:ago|earlier|later)\b")
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
 _AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
 _APPROXIMATELY = re.compile(
     r"\b(?:up to|more than|less than|fewer than|at least|at most|about|around|nearly|almost|"

@@ -294,7 +294,13 @@ Vietnam|Hanoi|Vietnamese
 Yemen|Sanaa|Yemeni
 Zambia|Lusaka|Zambian
 Zimbabwe|Harare|Zimbabwean
+Soviet Union|Moscow|Soviet
+Yugoslavia|Belgrade|Yugoslav
+Czechoslovakia|Prague|Czechoslovak
 """
+
+# Short forms of country names used in running text.
+_COUNTRY_ABBREVIATIONS = frozenset({"US", "U.S.", "USA", "U.S.A.", "UK", "U.K.", "UAE", "DRC"})
 
 # Group adjectives that are not tied to one country.
 _GROUPS = _wordset(
@@ -362,7 +368,7 @@ def places() -> frozenset[str]:
         country, capital, _ = line.split("|")
         names.add(country)
         names.add(capital)
-    return frozenset(names)
+    return frozenset(names | _COUNTRY_ABBREVIATIONS)
 
 
 @cache
