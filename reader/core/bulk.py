@@ -51,6 +51,7 @@ from reader.core.importers.items import ImportItem
 from reader.core.importers.saving import (
     add_highlights,
     article_from_export,
+    exported_images,
     find_existing,
     save_item,
     with_item_metadata,
@@ -445,9 +446,11 @@ class BulkImporter:
         started = time.perf_counter()
         fetched = extracted = started
         try:
+            images: dict[str, tuple[bytes, str]] | None = None
             if item.article is not None:
                 article = article_from_export(item.article)
                 raw = None
+                images = exported_images(item.article)
             else:
                 if item.content_html is not None:
                     raw = RawPage(
@@ -466,7 +469,8 @@ class BulkImporter:
             extracted = time.perf_counter()
             entities = self.recognise(article) if self.recognise is not None else None
             done = time.perf_counter()
-            images = self._images(article) if self.fetch_images else None
+            if images is None and self.fetch_images:
+                images = self._images(article)
             images_s = time.perf_counter() - done  # image downloads count as fetching
             return _Outcome(
                 entry,

@@ -131,6 +131,7 @@ def test_json_export_round_trips_into_an_empty_library(library: Library, tmp_pat
     report = import_file(empty, dest)
     assert report.added == 3 and report.failed == 0
     assert snapshot(empty) == snapshot(library)
+    assert empty.image(1, "/img/quay.png") == (PNG, "image/png")  # archived images come along
     again = import_file(empty, dest)  # a second import of the same file adds nothing
     assert empty.count() == 3 and again.added == 0
 

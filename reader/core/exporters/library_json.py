@@ -1,11 +1,12 @@
 """The whole library (or part of it) as one JSON file that imports back into an empty library.
 
 Articles keep their blocks, so nothing is fetched or extracted again on the way back; highlights
-keep their ids and positions, states, dates and tags come along.
+keep their ids and positions, states, dates, tags and archived images come along.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from reader.core.library import Library
 FORMAT_VERSION = 1
 
 
-def article_entry(library: Library, article_id: int) -> dict[str, Any]:
+def article_entry(library: Library, article_id: int, images: bool = True) -> dict[str, Any]:
     saved = library.get(article_id)
     article = saved.article
     return {
@@ -55,7 +56,20 @@ def article_entry(library: Library, article_id: int) -> dict[str, Any]:
             }
             for a in library.annotations(article_id)
         ],
+        "images": _images(library, article_id) if images else [],
     }
+
+
+def _images(library: Library, article_id: int) -> list[dict[str, str]]:
+    """Archived images, base64 in the file, so a restored library reads offline too."""
+    rows = library.db.execute(
+        "SELECT url, content_type, data FROM images WHERE article_id = ? ORDER BY url",
+        [article_id],
+    )
+    return [
+        {"url": url, "content_type": mime, "data": base64.b64encode(data).decode("ascii")}
+        for url, mime, data in rows
+    ]
 
 
 def live_article_ids(library: Library) -> list[int]:
@@ -63,7 +77,9 @@ def live_article_ids(library: Library) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def export_json(library: Library, dest: Path, article_ids: Iterable[int] | None = None) -> int:
+def export_json(
+    library: Library, dest: Path, article_ids: Iterable[int] | None = None, images: bool = True
+) -> int:
     """Write the articles (default: all outside the trash) to `dest`; returns how many."""
     ids = live_article_ids(library) if article_ids is None else list(article_ids)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +92,7 @@ def export_json(library: Library, dest: Path, article_ids: Iterable[int] | None 
             "count": len(ids),
         }
         handle.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "articles": [\n')
-        for index, entry in enumerate(_entries(library, ids)):
+        for index, entry in enumerate(_entries(library, ids, images)):
             if index:
                 handle.write(",\n")
             handle.write(json.dumps(entry, ensure_ascii=False))
@@ -85,6 +101,6 @@ def export_json(library: Library, dest: Path, article_ids: Iterable[int] | None 
     return len(ids)
 
 
-def _entries(library: Library, ids: list[int]) -> Iterator[dict[str, Any]]:
+def _entries(library: Library, ids: list[int], images: bool) -> Iterator[dict[str, Any]]:
     for article_id in ids:
-        yield article_entry(library, article_id)
+        yield article_entry(library, article_id, images)

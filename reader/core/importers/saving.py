@@ -6,6 +6,7 @@ article and the job row that says it was added commit together.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -50,6 +51,18 @@ def article_from_export(entry: dict[str, Any]) -> Article:
         lead_image=entry.get("lead_image"),
         excerpt=entry.get("excerpt"),
     )
+
+
+def exported_images(entry: dict[str, Any]) -> dict[str, tuple[bytes, str]]:
+    """The archived images a Readmark export carries, by URL; damaged ones are left out."""
+    found: dict[str, tuple[bytes, str]] = {}
+    for image in entry.get("images") or []:
+        try:
+            data = base64.b64decode(str(image["data"]), validate=True)
+        except (KeyError, ValueError, TypeError):
+            continue
+        found[str(image.get("url") or "")] = (data, str(image.get("content_type") or ""))
+    return found
 
 
 def with_item_metadata(article: Article, item: ImportItem) -> Article:
