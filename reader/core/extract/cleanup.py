@@ -183,6 +183,7 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
         start += 1
     kept: list[Block] = []
     seen: set[str] = set()
+    seen_images: set[tuple[str | None, str]] = set()
     in_teasers = False
     for block in blocks[start:]:
         text = block.text.strip()
@@ -199,11 +200,17 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
                 continue
         key = _norm(text)
         if key and len(text) < MAX_REPEAT_CHARS:
-            # The same caption or credit twice (responsive layouts repeat them).
-            if key in seen and block.kind is not BlockKind.TABLE:
-                continue
-            if block.kind is BlockKind.IMAGE or _CREDIT_LINE.match(text):
+            # The same caption or credit twice (responsive layouts repeat them as text).
+            if block.kind is BlockKind.IMAGE:
+                if (block.src, key) in seen_images:
+                    continue
+                seen_images.add((block.src, key))
                 seen.add(key)
+            elif block.kind is not BlockKind.TABLE:
+                if key in seen:
+                    continue
+                if _CREDIT_LINE.match(text):
+                    seen.add(key)
         if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM, BlockKind.HEADING):
             if _FURNITURE_LINE.match(text) or _LATE_DATE.match(text):
                 continue

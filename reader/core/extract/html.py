@@ -66,13 +66,15 @@ def article_from_html(text: str, url: str | None = None) -> Article:
 MISSED_TEXT_SHARE = 0.2
 MIN_ARTICLE_WORDS = 50
 LONG_PARAGRAPH_CHARS = 150
-_TOKEN = re.compile(r"\w+")
+# Words, with each CJK character counted on its own (those scripts do not separate words).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 
 
 def _needs_second_opinion(
     root: lxml.html.HtmlElement, element: lxml.html.HtmlElement, blocks: list[Block]
 ) -> bool:
-    words = sum(len(b.text.split()) for b in blocks)
+    words = sum(len(_TOKEN.findall(b.text)) for b in blocks)
     if words < MIN_ARTICLE_WORDS:
         return True
     inside = {" ".join(p.text_content().split()) for p in element.iter("p")}
