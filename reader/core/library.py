@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from reader.core import fetch
 from reader.core.errors import LibraryError, ReadmarkError
 from reader.core.extract import extract
+from reader.core.migrations import domain_key
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity, Mention, RawPage
 from reader.core.query import QueryError, Where, build_where, parse
 from reader.core.resources import sample_article_path
@@ -231,6 +232,7 @@ def article_to_row(article: Article) -> dict[str, object]:
         "url": article.url,
         "canonical_url": canonical,
         "domain": domain_of(article.url or canonical),
+        "domain_key": domain_key(domain_of(article.url or canonical)),
         "title": article.title,
         "byline": article.byline,
         "site_name": article.site_name,
@@ -459,6 +461,7 @@ class Library:
         if row["canonical_url"] is None and raw is not None and raw.url:
             row["canonical_url"] = normalise_url(raw.url)
             row["domain"] = domain_of(raw.url)
+            row["domain_key"] = domain_key(row["domain"])  # type: ignore[arg-type]
         if raw is not None:
             row["source"] = zlib.compress(raw.data, 6)
             row["source_type"] = raw.content_type
@@ -603,7 +606,7 @@ class Library:
         )
         article = extract(raw)
         row = article_to_row(article)
-        for key in ("canonical_url", "domain", "url"):
+        for key in ("canonical_url", "domain", "domain_key", "url"):
             row.pop(key)  # the article keeps its identity
         row["extractor_version"] = EXTRACTOR_VERSION
         row["updated_at"] = _now()
@@ -700,13 +703,21 @@ class Library:
         """A page of the library. `filter` is a search query (tag:, is:, words...)."""
         if sort not in SORTS:
             raise QueryError(f"Unknown sort {sort!r}; use one of: {', '.join(SORTS)}.")
-        where = self._filter_where(filter)
-        rows = self._rows(
-            f"SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {where.sql()} "
-            f"ORDER BY {SORTS[sort]} LIMIT ? OFFSET ?",
+        return [
+            _summary(row) for row in self._page(self._filter_where(filter), sort, limit, offset)
+        ]
+
+    def _page(self, where: Where, sort: str, limit: int, offset: int) -> list[sqlite3.Row]:
+        # The page's ids first, then their summaries: the tag names are looked up for the rows
+        # shown, not for every row a filter matches before sorting.
+        order = SORTS[sort]
+        return self._rows(
+            f"WITH page AS (SELECT a.id FROM articles a WHERE {where.sql()} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?) "
+            f"SELECT {SUMMARY_COLUMNS} FROM page JOIN articles a ON a.id = page.id "
+            f"ORDER BY {order}",
             [*where.params, limit, offset],
         )
-        return [_summary(row) for row in rows]
 
     def search(self, query: str, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         """Articles matching `query`, best first, each with a snippet around the matches."""
@@ -714,12 +725,7 @@ class Library:
         expression = parsed.match_expression()
         if expression is None:
             # Filters only (or only exclusions): the newest matching articles, no ranking.
-            where = self._filter_where(query)
-            rows = self._rows(
-                f"SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {where.sql()} "
-                f"ORDER BY {SORTS['newest']} LIMIT ? OFFSET ?",
-                [*where.params, limit, offset],
-            )
+            rows = self._page(self._filter_where(query), "newest", limit, offset)
             return [SearchHit(**_summary_fields(row), snippet=row["excerpt"] or "") for row in rows]
         where = build_where(parsed)
         rows = self._rows(

@@ -280,11 +280,11 @@ def _filter_sql(item: Filter) -> tuple[str, list[object]]:
             [item.value],
         )
     if item.name == "site":
-        host = site_value(item.value)
-        pattern = "%." + host.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # The site and its subdomains are one range of the reversed-host index.
+        key = ".".join(reversed(site_value(item.value).split("."))) + "."
         return (
-            "(a.domain = ? OR a.domain LIKE ? ESCAPE '\\' OR a.site_name = ? COLLATE NOCASE)",
-            [host, pattern, item.value],
+            "((a.domain_key >= ? AND a.domain_key < ?) OR a.site_name = ? COLLATE NOCASE)",
+            [key, key[:-1] + "/", item.value.strip()],
         )
     if item.name == "is":
         return STATES[item.value], []

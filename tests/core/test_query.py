@@ -103,6 +103,8 @@ def found(library: Library, query: str) -> set[str]:
         ("site:world.example", {"talks"}),
         ("site:https://www.world.example/x", {"talks"}),
         ('site:"Rivers Weekly"', {"river"}),
+        ("site:example", {"talks", "river", "bakery"}),  # subdomains belong to their site
+        ("site:ample", set()),
         ("is:unread", {"river", "bakery"}),
         ("is:read", {"talks"}),
         ("is:archived", {"bakery"}),
