@@ -269,6 +269,12 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             id="business-cues-make-an-organisation",
         ),
         pytest.param(
+            "Costs rose after the 2022 budget; 2022 people came.",
+            [("2022", "CARDINAL")],
+            [("2022", "DATE"), ("2022", "CARDINAL")],
+            id="a-year-is-a-date",
+        ),
+        pytest.param(
             "The agency, known as JAXA, said JAXA would try.",
             [("JAXA", "PERSON")],
             [("JAXA", "ORG"), ("JAXA", "ORG")],

@@ -102,6 +102,12 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     start, end = _trim(text, start, end, label)
     if label in ("CARDINAL", "DATE") and _CLOCK_TIME.fullmatch(text, start, end):
         label = "TIME"  # a clock reading or a race time: "2:13:44"
+    if (
+        label == "CARDINAL"
+        and _YEAR.fullmatch(text, start, end)
+        and _YEAR_BEFORE.search(text, max(0, start - 10), start)
+    ):
+        label = "DATE"  # "the 2022 mini-budget", "since 2019"
     extra: list[Span] = []
     words = _words(text, start, end)
     # No determiner opens a name ("the Kremlin" -> "Kremlin"); dates and amounts lose "the" only
@@ -169,6 +175,10 @@ _DATE_MODIFIER_BEFORE = re.compile(
     r" $"
 )
 _DATE_MODIFIER_AFTER = re.compile(r" (?:ago|earlier|later)\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR_BEFORE = re.compile(
+    r"\b(?:[Ii]n|[Ss]ince|the|[Oo]f|by|[Ff]rom|until|before|after|during|early|late|mid-?) ?$"
+)
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
 _APPROXIMATELY = re.compile(
