@@ -40,6 +40,7 @@ from reader.core.library import (
     blocks_to_json,
     sha256,
 )
+from reader.core.migrations import domain_key
 from reader.core.models import Block, BlockKind
 
 SEED = 20240501
@@ -145,6 +146,7 @@ def build(path: Path, count: int) -> float:
                     f"https://{site}/story/{n}",
                     f"https://{site}/story/{n}",
                     site,
+                    domain_key(site),
                     title,
                     f"By {entity_names[n % 500]}",
                     site.split(".")[0].title(),
@@ -182,11 +184,12 @@ def build(path: Path, count: int) -> float:
             link_rows.extend((e, article_id, c) for e, c in counts.items())
         conn.execute("BEGIN")
         conn.executemany(
-            "INSERT INTO articles (url, canonical_url, domain, title, byline, site_name, "
+            "INSERT INTO articles (url, canonical_url, domain, domain_key, title, byline, "
+            "site_name, "
             "published, lang, excerpt, word_count, added_at, updated_at, opened_at, unread, "
             "archived, favorite, extractor_version, text_hash, content_hash, source_type, "
             "content, text, source) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         conn.executemany("INSERT INTO article_tags(article_id, tag_id) VALUES (?, ?)", tag_rows)
@@ -319,6 +322,9 @@ def main() -> int:
     list_unread = timed(lambda: library.list_articles(50, 0, filter="is:unread"), args.runs)
     list_title = timed(lambda: library.list_articles(50, 0, sort="title"), args.runs)
     list_tag = timed(lambda: library.list_articles(50, 0, filter="tag:topic7"), args.runs)
+    list_site = timed(
+        lambda: library.list_articles(50, 0, filter="site:site7.example.com"), args.runs
+    )
     person = library.top_entities(label="PERSON", limit=1)[0].entity
     entity_search = timed(
         lambda: library.search(f'person:"{person.name}" {queries[2]}', limit=20), args.runs
@@ -348,6 +354,7 @@ def main() -> int:
         "list_unread_page_median_ms": statistics.median(list_unread),
         "list_by_title_page_median_ms": statistics.median(list_title),
         "list_tag_page_median_ms": statistics.median(list_tag),
+        "list_site_page_median_ms": statistics.median(list_site),
         "search_with_person_filter_median_ms": statistics.median(entity_search),
         "articles_mentioning_median_ms": statistics.median(mentioning),
         "top_entities_median_ms": statistics.median(top),
