@@ -87,6 +87,13 @@ def test_lists_and_quotes_are_kept_with_their_kinds() -> None:
     assert quotes and quotes[0].startswith("“This is the biggest change")
 
 
+def test_an_embedded_post_is_kept_as_a_quote() -> None:
+    article = load("embedded-post.html")
+    quotes = [b.text for b in article.blocks if b.kind is BlockKind.QUOTE]
+    assert any(q.startswith("Great news for the riverside") for q in quotes)
+    body_kept(article)
+
+
 def test_the_header_repeated_in_the_body_is_dropped() -> None:
     article = load("header-repeated.html")
     assert article.byline == "Sam Doe"

@@ -26,6 +26,13 @@ def strip_for_scoring(root: lxml.html.HtmlElement) -> None:
         doomed.append(node)
     for node in doomed:
         _drop(node)
+    # Embedded posts are quotes the article makes ("twitter-tweet", "instagram-media"); the
+    # scorer would drop them as social widgets by their class names.
+    for quote in root.iter("blockquote"):
+        for name in ("class", "id"):
+            value = quote.get(name)
+            if value and REGEXES["unlikelyCandidatesRe"].search(value):
+                del quote.attrib[name]
     for node in root.xpath("//*[@hidden or @aria-hidden='true' or @style]"):
         style = node.get("style")
         if node.get("hidden") is not None or (style and REGEXES["displayNoneRe"].search(style)):
