@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.core.entities import EntityResult, entity_key, plain_article, recognise
 from reader.core.models import Article, Block, BlockKind
@@ -331,3 +333,45 @@ def test_a_month_stays_a_date_beside_a_person_of_the_same_name() -> None:
     spans = [("Theresa May", "PERSON"), ("May", "DATE")]
     result = run(text, spans, missed=[("May", 2)])
     assert result == [("Theresa May", "PERSON"), ("May", "DATE"), ("May", "PERSON")]
+
+
+class RandomSpans:
+    """A tagger that returns arbitrary spans, to check the pass copes with anything."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+
+    def tag(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        labels = st.sampled_from(["PERSON", "ORG", "GPE", "NORP", "DATE", "TIME", "MONEY"])
+        result = []
+        for text in texts:
+            spans = []
+            for _ in range(self.data.draw(st.integers(0, 4))):
+                start = self.data.draw(st.integers(0, len(text)))
+                end = self.data.draw(st.integers(start, len(text)))
+                spans.append((start, end, self.data.draw(labels)))
+            result.append(spans)
+        return result
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("Ab Cd-’'.,$£\n\r“”Kyiv Putin the 12:30 of")), max_size=80
+    ),
+    data=st.data(),
+)
+def test_any_model_output_gives_clean_mentions_inside_one_block(
+    text: str, data: st.DataObject
+) -> None:
+    article = plain_article(text)
+    result = recognise(article, RandomSpans(data))
+    previous_end = 0
+    keys = {e.key for e in result.entities}
+    for mention in result.mentions:
+        surface = article.text[mention.start : mention.end]
+        assert surface and surface == surface.strip()
+        assert "\n" not in surface
+        assert mention.start >= previous_end  # in order, never overlapping
+        previous_end = mention.end
+        assert mention.entity_key in keys
