@@ -476,8 +476,17 @@ class Library:
         with self._write() as conn:
             existing = None
             if row["canonical_url"]:
+                # The page's own URL too: it may have been saved before its canonical URL was
+                # known (or from a site that changed it).
+                addresses = [row["canonical_url"]]
+                for url in (article.url, raw.url if raw is not None else None):
+                    if (normalised := normalise_url(url)) and normalised not in addresses:
+                        addresses.append(normalised)
+                marks = ", ".join("?" for _ in addresses)
                 existing = self._value(
-                    "SELECT id FROM articles WHERE canonical_url = ?", [row["canonical_url"]]
+                    f"SELECT id FROM articles WHERE canonical_url IN ({marks}) "
+                    "ORDER BY canonical_url = ? DESC, id LIMIT 1",
+                    [*addresses, row["canonical_url"]],
                 )
             elif row.get("content_hash"):
                 existing = self._value(
@@ -490,6 +499,11 @@ class Library:
                     row[key] = int(value)
             if existing is not None:
                 article_id = int(existing)
+                if self._value(
+                    "SELECT 1 FROM articles WHERE canonical_url = ? AND id <> ?",
+                    [row["canonical_url"], article_id],
+                ):
+                    del row["canonical_url"]  # another article already holds that address
                 row["deleted_at"] = None  # adding an article again takes it out of the trash
                 if added_at:
                     row["added_at"] = added_at

@@ -65,6 +65,18 @@ def test_adding_the_same_url_twice_updates_instead_of_duplicating(library: Libra
     assert library.get(first).article.title == "Tide tables, updated"
 
 
+def test_an_article_saved_before_its_canonical_url_was_known_is_not_duplicated(
+    library: Library,
+) -> None:
+    first = library.add_article(make_article(url="https://m.example.org/severn"))
+    again = library.add_article(
+        make_article(url="https://m.example.org/severn", canonical_url="https://example.org/severn")
+    )
+    assert first == again and library.count() == 1
+    assert library.get(first).article.canonical_url == "https://example.org/severn"
+    assert library.add_article(make_article(url="https://example.org/severn")) == first
+
+
 def test_adding_the_same_local_file_twice_updates_instead_of_duplicating(
     library: Library,
 ) -> None:

@@ -42,6 +42,8 @@ def test_an_old_library_upgrades_and_keeps_its_articles(old: Path, tmp_path: Pat
         tides = library.get(titles["Tide tables of the Severn estuary"].id)
         assert tides.article.text.startswith("Tide tables\nThe Severn bore rises")
         assert tides.article.blocks[1].inlines  # formatting survived
+        source = library.source(tides.id)
+        assert source is not None and source.data.startswith(b"<html>")
         assert tides.favorite and not tides.unread and tides.read_progress == 0.5
         sample = titles[next(t for t in titles if t.startswith("Kremlin"))]
         assert sample.unread
