@@ -544,10 +544,19 @@ _PLACE_LIST = re.compile(
 _SCORE = re.compile(r"(\d{1,3}) to (\d{1,3})")
 
 
-def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
-    """A span never runs across a spaced dash ("AMSTERDAM — Veldhoven ..."); a vote or a score
-    ("68 to 31") is two numbers, not a date."""
+def _split_lines(text: str, spans: Iterable[Span]) -> Iterable[Span]:
     for start, end, label in spans:
+        position = start
+        while (newline := text.find("\n", position, end)) != -1:
+            yield position, newline, label
+            position = newline + 1
+        yield position, end, label
+
+
+def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
+    """A span never runs across a line break or a spaced dash ("AMSTERDAM — Veldhoven ..."); a
+    vote or a score ("68 to 31") is two numbers, not a date."""
+    for start, end, label in _split_lines(text, spans):
         score = _SCORE.fullmatch(text, start, end)
         if score and label == "DATE":
             yield score.start(1), score.end(1), "CARDINAL"
