@@ -20,6 +20,7 @@ import argparse
 import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -293,6 +294,25 @@ def main() -> int:
         Library(path).close()
         opens.append((time.perf_counter() - started) * 1000)
 
+    # In a fresh interpreter, as when the app or readmark-cli starts (modules imported first).
+    child = (
+        "import sys, time; from pathlib import Path; sys.path.insert(0, sys.argv[2]); "
+        "from reader.core.library import Library; t = time.perf_counter(); "
+        "Library(Path(sys.argv[1])).close(); print((time.perf_counter() - t) * 1000)"
+    )
+    root = str(Path(__file__).resolve().parents[2])
+    fresh_opens = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", child, str(path), root],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        for _ in range(5)
+    ]
+
     library = Library(path)
     conn = library.db.conn
     queries = pick_queries(library)
@@ -360,6 +380,7 @@ def main() -> int:
         "top_entities_median_ms": statistics.median(top),
         "open_median_ms": statistics.median(opens),
         "open_max_ms": max(opens),
+        "open_in_new_process_median_ms": statistics.median(fresh_opens),
         "bytes_per_article": round(file_bytes / count),
     }
     print()
