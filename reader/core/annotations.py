@@ -130,12 +130,18 @@ def locate(annotation: Annotation, text: str) -> Match | None:
     if not exact:
         return None
     start, end = annotation.start, annotation.end
-    if 0 <= start < end <= len(text) and text[start:end] == exact:
+    if (
+        0 <= start < end <= len(text)
+        and text[start:end] == exact
+        and _context_distance(annotation, text, start, end) == 0
+    ):
         return Match(start, end, "position")
+    # The same words at the old position with a changed context may be a coincidence (a short
+    # quote, text shifted by exactly the right amount): rank them with the other occurrences.
     found = _quote_matches(text, exact)
     if found:
         best = min(found, key=lambda s: _rank(annotation, text, s, s + len(exact)))
-        return Match(best, best + len(exact), "quote")
+        return Match(best, best + len(exact), "position" if best == start else "quote")
     return _fuzzy(annotation, text)
 
 

@@ -12,11 +12,13 @@ its plain text.
 from __future__ import annotations
 
 import argparse
+import bisect
 import random
 import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -69,19 +71,33 @@ def make_highlights(rng: random.Random, text: str, count: int) -> list[Annotatio
     return marks
 
 
-def reextract(rng: random.Random, text: str) -> str:
-    """A newer extractor: a standfirst, straight quotes, a few typos, a dropped paragraph."""
+HEADER = "Listen to this article. 12 min read.\n"
+
+
+def reextract(rng: random.Random, text: str) -> tuple[str, Callable[[int], int | None]]:
+    """A newer extractor: a standfirst, a few typos, dropped paragraphs. Returns the new text
+    and where each old offset went (None inside a dropped paragraph)."""
     paragraphs = text.split("\n")
-    for index in rng.sample(range(len(paragraphs)), k=max(1, len(paragraphs) // 40)):
-        paragraphs[index] = "Advertisement."
+    dropped = set(rng.sample(range(len(paragraphs)), k=max(1, len(paragraphs) // 40)))
     changed = []
-    for paragraph in paragraphs:
-        chars = list(paragraph)
+    for index, paragraph in enumerate(paragraphs):
+        chars = list("Advertisement." if index in dropped else paragraph)
         for _ in range(rng.randint(0, 2)):
             at = rng.randrange(len(chars))
             chars[at] = rng.choice("xyz")
         changed.append("".join(chars))
-    return "Listen to this article. 12 min read.\n" + "\n".join(changed).replace("  ", " ")
+    old_starts, new_starts, old_at, new_at = [], [], 0, len(HEADER)
+    for paragraph, new in zip(paragraphs, changed, strict=True):
+        old_starts.append(old_at)
+        new_starts.append(new_at)
+        old_at += len(paragraph) + 1
+        new_at += len(new) + 1
+
+    def moved_to(offset: int) -> int | None:
+        index = bisect.bisect_right(old_starts, offset) - 1
+        return None if index in dropped else new_starts[index] + offset - old_starts[index]
+
+    return HEADER + "\n".join(changed), moved_to
 
 
 def full_scan(mark: Annotation, text: str) -> int:
@@ -103,7 +119,7 @@ def bench_reanchor(words: int, highlights: int) -> None:
     rng = random.Random(SEED)
     text = make_text(rng, words)
     marks = make_highlights(rng, text, highlights)
-    new_text = reextract(rng, text)
+    new_text, moved_to = reextract(rng, text)
     print(f"article: {len(text.split())} words, {len(text)} chars; {len(marks)} highlights")
 
     started = time.perf_counter()
@@ -118,7 +134,20 @@ def bench_reanchor(words: int, highlights: int) -> None:
     )
     print(f"  re-anchor all: {elapsed * 1000:.0f} ms ({elapsed / len(marks) * 1e6:.0f} µs each)")
     print(f"  placed by: {dict(methods)}; mismatched: {len(lost)}; over budget: {drift}")
-
+    expected = [(moved_to(a.start), moved_to(a.end - 1)) for a in marks]
+    placeable = [i for i, (s, e) in enumerate(expected) if s is not None and e is not None]
+    right = sum(
+        1
+        for i in placeable
+        if not moved[i].orphaned and (moved[i].start, moved[i].end - 1) == expected[i]  # type: ignore[comparison-overlap]
+    )
+    orphaned_rightly = sum(1 for i, a in enumerate(moved) if a.orphaned and i not in placeable)
+    touching = len(marks) - len(placeable)
+    print(
+        f"  on the same words as before: {right} of {len(placeable)} whose paragraphs survived; "
+        f"of {touching} touching a dropped paragraph, {orphaned_rightly} became orphans and "
+        f"{touching - orphaned_rightly} kept enough words to stay within the edit budget"
+    )
     fuzzy = [a for a in marks if methods and locate(a, new_text) is not None]
     fuzzy = [a for a in fuzzy if locate(a, new_text).method == "fuzzy"]  # type: ignore[union-attr]
     if fuzzy:

@@ -305,3 +305,13 @@ def test_cli_highlight_list_export_and_import_round_trip(
     assert cli.main(["export-markdown", str(out)]) == 0
     (written,) = out.glob("*.md")
     assert "> old bridge" in written.read_text(encoding="utf-8")
+
+
+def test_a_short_quote_does_not_stick_to_a_coincidence_at_its_old_position() -> None:
+    text = "Notes. AI researchers met. AI was everywhere."
+    mark = new_annotation(text, 7, 9)
+    # A new standfirst puts another "AI" exactly at the old position.
+    shifted = "Today: AI news. " + text
+    assert shifted[7:9] == "AI"
+    moved = reanchor(mark, shifted)
+    assert shifted[moved.start : moved.end + len(" researchers")] == "AI researchers"
