@@ -98,6 +98,9 @@ def test_a_process_killed_while_adding_loses_nothing_it_committed(tmp_path: Path
         for article_id in reported:
             assert library.get(article_id).article.title.startswith(f"run{run} ")
         assert library.count() >= len(reported)
+        # an article is never there without the tags added with it: each add is one transaction
+        for summary in library.list_articles(limit=2000):
+            assert set(summary.tags) == {"shared", f"run{run}"}, summary
         assert library.search("tides")  # the search index survived too
         check = library.db.execute(
             "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')"
