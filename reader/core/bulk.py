@@ -40,9 +40,7 @@ from reader.core.errors import (
     HTTPStatusError,
     LoadError,
     NetworkError,
-    NotFoundError,
     ReadmarkError,
-    TooLargeError,
     UnsupportedContentError,
 )
 from reader.core.extract import extract
@@ -119,105 +117,47 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def fetch_page(url: str, session: requests.Session, policy: FetchPolicy) -> RawPage:
-    """GET `url` under the policy's limits; raises a typed LoadError a person can read."""
+    """GET `url` through the fetch stage under the policy's limits, telling apart what to retry.
+
+    Adds to `fetch.fetch_url`: the server's Retry-After on 429, a redirect loop as a permanent
+    failure, and a stricter refusal of binary bodies (any NUL byte near the start).
+    """
     if not fetch.is_url(url):
         raise UnsupportedContentError(f"Not a web address (http or https): {url}")
     session.max_redirects = policy.max_redirects
-    timer: threading.Timer | None = None
+    retry_after: list[str | None] = []
+
+    def remember(response: requests.Response, *_args: Any, **_kwargs: Any) -> None:
+        if response.status_code == 429:
+            retry_after.append(response.headers.get("Retry-After"))
+
+    hooks = session.hooks.setdefault("response", [])
+    hooks.append(remember)
     try:
-        with session.get(
+        raw = fetch.fetch_url(
             url,
+            session,
             timeout=(policy.connect_timeout_s, policy.read_timeout_s),
-            stream=True,
-            allow_redirects=True,
-        ) as response:
-            status = response.status_code
-            if status in (404, 410):
-                raise NotFoundError(f"The page was not found ({status}).")
-            if status == 429:
-                raise RateLimitedError(
-                    "The server asked to slow down (429).",
-                    status,
-                    parse_retry_after(response.headers.get("Retry-After")),
-                )
-            if status >= 400:
-                raise HTTPStatusError(f"The server answered {status} {response.reason}.", status)
-            header = response.headers.get("Content-Type", "text/html")
-            mime = header.split(";")[0].strip().lower() or "text/html"
-            if mime not in fetch.HTML_TYPES | fetch.TEXT_TYPES:
-                raise UnsupportedContentError(f"Not a web page or text ({mime}).")
-            # A slow trickle never trips the read timeout; closing the response from a timer
-            # bounds the whole body instead.
-            timed_out = threading.Event()
-
-            def expire() -> None:
-                timed_out.set()
-                response.close()
-
-            timer = threading.Timer(policy.total_timeout_s, expire)
-            timer.daemon = True
-            timer.start()
-            chunks: list[bytes] = []
-            total = 0
-            try:
-                for chunk in response.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > policy.max_bytes:
-                        raise TooLargeError(
-                            f"The page is larger than {policy.max_bytes // 1_048_576 or 1} MB "
-                            "(after decompression)."
-                        )
-                    chunks.append(chunk)
-            except (requests.exceptions.RequestException, AttributeError, ValueError) as exc:
-                if timed_out.is_set():
-                    raise FetchTimeoutError(
-                        f"The page took longer than {policy.total_timeout_s:g} s to arrive."
-                    ) from exc
-                raise
-            if timed_out.is_set():
-                raise FetchTimeoutError(
-                    f"The page took longer than {policy.total_timeout_s:g} s to arrive."
-                )
-            data = b"".join(chunks)
-            if b"\x00" in data[:BINARY_SNIFF_BYTES]:
-                raise UnsupportedContentError("The page is binary data, not text.")
-            return RawPage(
-                data=data,
-                content_type="text/html" if mime in fetch.HTML_TYPES else "text/plain",
-                url=response.url,
-                charset=response.encoding if "charset" in header.lower() else None,
-                fetched_at=now_iso(),
-            )
-    except requests.exceptions.TooManyRedirects as exc:
-        raise RedirectLoopError(f"Too many redirects (more than {policy.max_redirects}).") from exc
-    except requests.exceptions.Timeout as exc:
-        raise FetchTimeoutError("The server took too long to answer.") from exc
-    except requests.exceptions.ContentDecodingError as exc:
-        raise UnsupportedContentError("The page's compressed body is damaged.") from exc
-    except requests.exceptions.InvalidURL as exc:
-        raise UnsupportedContentError(f"Not a valid web address: {exc}") from exc
-    except requests.exceptions.ConnectionError as exc:
-        raise NetworkError(f"The connection failed: {_short(exc)}") from exc
-    except requests.exceptions.RequestException as exc:
-        raise NetworkError(f"The page could not be loaded: {_short(exc)}") from exc
+            total_timeout_s=policy.total_timeout_s,
+            max_bytes=policy.max_bytes,
+            max_decompressed_bytes=policy.max_bytes,
+        )
+    except HTTPStatusError as exc:
+        if exc.status == 429:
+            wait = parse_retry_after(retry_after[-1] if retry_after else None)
+            raise RateLimitedError(str(exc), exc.status, wait) from exc
+        raise
+    except NetworkError as exc:
+        if isinstance(exc.__cause__, requests.exceptions.TooManyRedirects):
+            raise RedirectLoopError(
+                f"Too many redirects (more than {policy.max_redirects}); it may loop: {url}"
+            ) from exc
+        raise
     finally:
-        if timer is not None:
-            timer.cancel()
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc)
-    for marker in (
-        "Connection reset",
-        "Connection refused",
-        "Connection aborted",
-        "Remote end closed",
-        "Name or service not known",
-        "IncompleteRead",
-    ):
-        if marker.lower() in text.lower():
-            return marker.lower()
-    return text[:160]
+        hooks.remove(remember)
+    if b"\x00" in raw.data[:BINARY_SNIFF_BYTES]:
+        raise UnsupportedContentError(f"{url} is binary data, not a web page or text.")
+    return raw
 
 
 def is_transient(exc: BaseException) -> bool:

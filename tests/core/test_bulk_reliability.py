@@ -334,7 +334,7 @@ def test_thousand_urls_with_misbehaving_ones_finish_and_explain_every_failure(
         assert "too long" in reasons["hang"]
         assert "connection" in reasons["reset"]
         assert "redirects" in reasons["loop"]
-        assert "larger than" in reasons["big"] and "larger than" in reasons["bomb"]
+        assert "larger than" in reasons["big"] and "unpacks to more than" in reasons["bomb"]
         assert "binary" in reasons["binary"] and "not a web page" in reasons["octet"].lower()
         assert "No readable text" in reasons["empty"]
         # 429 waited for the server's Retry-After before asking again; 404 was asked once.

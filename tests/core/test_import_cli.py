@@ -25,7 +25,7 @@ def test_cli_import_reports_progress_failures_and_saves_csv(
         assert main([*args, "--no-entities", "--report", str(tmp_path / "r.csv")]) == 0
     out, err = capsys.readouterr()
     assert "2/2" in err and "\r" not in out  # the progress line stays on stderr
-    assert f"failed\t{server.url('missing', 2)}\tThe page was not found (404)." in out
+    assert f"failed\t{server.url('missing', 2)}\tThe page was not found (404)" in out
     assert "1 added, 0 already there, 1 failed" in out
     with (tmp_path / "r.csv").open(newline="") as handle:
         assert [row["status"] for row in csv.DictReader(handle)] == ["added", "failed"]
