@@ -6,6 +6,8 @@ Only text, inline ranges and absolute http(s) URLs leave this module, so nothing
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -116,26 +118,37 @@ class _Pending:
             self.length += len(text)
 
 
+_SPACE_RUN = re.compile(r"[\s\u200b\ufeff]+")
+
+
 def _collapse(raw: str, inlines: list[Inline]) -> tuple[str, list[Inline]]:
     """Collapse whitespace runs to one space and trim, keeping inline ranges on the same text."""
-    mapping: list[int] = []
-    out: list[str] = []
-    previous_space = True
-    for char in raw:
-        mapping.append(len(out))
-        if char.isspace() or char in "\u200b\ufeff":
-            if not previous_space:
-                out.append(" ")
-            previous_space = True
+    runs = [(m.start(), m.end()) for m in _SPACE_RUN.finditer(raw)]
+    collapsed = _SPACE_RUN.sub(" ", raw)
+    lead = 1 if runs and runs[0][0] == 0 else 0
+    text = collapsed[lead:].rstrip(" ")
+    if not inlines:
+        return text, []
+    starts = [start for start, _ in runs]
+    removed_before = [0]
+    for start, end in runs:
+        removed_before.append(removed_before[-1] + end - start - 1)
+
+    def new_position(position: int) -> int:
+        k = bisect.bisect_right(starts, position) - 1
+        if k < 0:
+            mapped = position
         else:
-            out.append(char)
-            previous_space = False
-    mapping.append(len(out))
-    text = "".join(out).rstrip()
+            start, end = runs[k]
+            if position < end:
+                mapped = start - removed_before[k] + (0 if position == start else 1)
+            else:
+                mapped = position - removed_before[k + 1]
+        return max(0, min(len(text), mapped - lead))
+
     moved = []
     for inline in inlines:
-        start = min(len(text), mapping[inline.start])
-        end = min(len(text), mapping[inline.end])
+        start, end = new_position(inline.start), new_position(inline.end)
         while start < end and text[start] == " ":
             start += 1
         while end > start and text[end - 1] == " ":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
@@ -23,8 +24,8 @@ _XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def parse_html(text: str, base_url: str | None = None) -> lxml.html.HtmlElement:
-    """One parse of the page; links are made absolute against the page URL (or its <base>)."""
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """The one parse of the page."""
     text = _CONTROL.sub("", _XML_PROLOG.sub("", text[:MAX_HTML_CHARS], count=1))
     if not text.strip():
         raise ExtractionError("The page is empty.")
@@ -34,30 +35,40 @@ def parse_html(text: str, base_url: str | None = None) -> lxml.html.HtmlElement:
         raise ExtractionError("The page could not be read as HTML.") from exc
     if not isinstance(root.tag, str):
         raise ExtractionError("The page could not be read as HTML.")
-    try:
-        if base_url:
-            root.make_links_absolute(base_url, resolve_base_href=True, handle_failures="discard")
-        else:
-            root.resolve_base_href(handle_failures="discard")
-    except ValueError:
-        pass  # a malformed <base>: links stay relative and are dropped later
     return root
 
 
+def document_base(root: lxml.html.HtmlElement, url: str | None) -> str | None:
+    """The URL relative links resolve against: the page's `<base href>`, else the page URL.
+
+    Links are resolved only when a block keeps them, which is much cheaper than rewriting every
+    link of the page up front.
+    """
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if href:
+            try:
+                return urljoin(url or "", href)
+            except ValueError:
+                return url
+    return url
+
+
 def article_from_html(text: str, url: str | None = None) -> Article:
-    root = parse_html(text, url)
-    meta = extract_metadata(root, url)
+    root = parse_html(text)
+    base = document_base(root, url)
+    meta = extract_metadata(root, base)
     strip_for_scoring(root)
     try:
-        element = find_article(root, url)
+        element = find_article(root, base)
     except Exception as exc:  # readability raises its own Unparseable and lxml errors
         raise ExtractionError("No article could be found on this page.") from exc
     if element is None:
         raise ExtractionError("No article could be found on this page.")
     clean_article(element)
-    blocks = to_blocks(element, url)
+    blocks = to_blocks(element, base)
     if _needs_second_opinion(root, element, blocks):
-        blocks = _second_opinion(text, url, blocks) or blocks
+        blocks = _second_opinion(text, base, blocks) or blocks
     return _article(meta, clean_blocks(blocks, meta.title, meta.byline), url)
 
 

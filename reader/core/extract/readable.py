@@ -39,6 +39,10 @@ def strip_for_scoring(root: lxml.html.HtmlElement) -> None:
             _drop(node)
 
 
+def _text_length(node: lxml.html.HtmlElement) -> int:
+    return len(" ".join((node.text_content() or "").split()))
+
+
 def _drop(node: Any) -> None:
     """Remove a node but keep its tail text in place."""
     parent = node.getparent()
@@ -64,6 +68,12 @@ class ReadableDocument(Document):  # type: ignore[misc]
 
     def _parse(self, input: Any) -> lxml.html.HtmlElement:
         return copy.deepcopy(self._root)
+
+    def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
+        # The parent's version runs three regular expressions over the text of every link and
+        # of the element (a third of its run time); collapsing whitespace gives the same lengths.
+        link_length = sum(_text_length(a) for a in elem.iterdescendants("a"))
+        return link_length / max(_text_length(elem), 1)
 
     def get_clean_html(self) -> str:
         self.article = self.html
