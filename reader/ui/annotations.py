@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
     QPixmap,
+    QShortcut,
     QTextCharFormat,
     QUndoCommand,
     QUndoStack,
@@ -410,9 +411,14 @@ class AnnotationsPanel(QWidget):
         layout.addWidget(self.attach_button)
 
         self.note_edit = QPlainTextEdit()
-        self.note_edit.setPlaceholderText("Note (Markdown)…")
+        self.note_edit.setPlaceholderText("Note (Markdown)… saved when you leave the box")
         self.note_edit.setMaximumHeight(110)
+        self.note_edit.installEventFilter(self)
+        self._note_for: str | None = None  # the highlight whose note the box holds
         layout.addWidget(self.note_edit)
+        save_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.note_edit)
+        save_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        save_shortcut.activated.connect(self.save_note)
         self.save_note_button = QPushButton("Save Note")
         self.save_note_button.clicked.connect(self.save_note)
         layout.addWidget(self.save_note_button)
@@ -466,8 +472,10 @@ class AnnotationsPanel(QWidget):
         self.note_edit.setEnabled(annotation is not None)
         self.save_note_button.setEnabled(annotation is not None)
         text = annotation.note if annotation is not None else ""
-        if self.note_edit.toPlainText() != text and not self.note_edit.hasFocus():
-            self.note_edit.setPlainText(text)
+        if not self.note_edit.hasFocus():
+            self._note_for = annotation.id if annotation is not None else None
+            if self.note_edit.toPlainText() != text:
+                self.note_edit.setPlainText(text)
 
     def _selected(self) -> Annotation | None:
         selected = self.selected_id()
@@ -493,9 +501,16 @@ class AnnotationsPanel(QWidget):
             self.note_edit.setFocus()
 
     def save_note(self) -> None:
-        selected = self.selected_id()
-        if selected is not None:
-            self.controller.set_note(selected, self.note_edit.toPlainText().strip())
+        if self._note_for is not None:
+            self.controller.set_note(self._note_for, self.note_edit.toPlainText().strip())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.note_edit and event.type() == QEvent.Type.FocusOut:
+            note_for, text = self._note_for, self.note_edit.toPlainText().strip()
+            if note_for is not None:
+                # Saved after the event: saving refreshes the list, which may have the focus now.
+                QTimer.singleShot(0, lambda: self.controller.set_note(note_for, text))
+        return super().eventFilter(watched, event)
 
     def _on_current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         self.note_edit.clearFocus()

@@ -221,3 +221,29 @@ def test_highlights_export_to_web_annotation_and_import_back(
     bad.write_text("{not json", encoding="utf-8")
     assert window.highlights.import_highlights(str(bad)) is None
     assert "Could not import" in window.message_bar.label.text()
+
+
+def test_a_note_is_saved_when_leaving_the_box_even_for_another_highlight(
+    make_window, qtbot
+) -> None:
+    window = make_window()
+    article_id = _open_sample(window)
+    first = _highlight(window, qtbot)
+    _select(window, "peace negotiations")
+    window.highlights.controller.highlight_selection("green")
+    panel = window.highlights.panel
+    panel.select(first.id)
+    panel.note_edit.setFocus()
+    qtbot.waitUntil(panel.note_edit.hasFocus, timeout=2000)
+    qtbot.keyClicks(panel.note_edit, "typed, never saved by hand")
+    ids = [panel.list.item(r).data(AnnotationIdRole) for r in range(panel.list.count())]
+    other_row = next(r for r, i in enumerate(ids) if i != first.id)
+    panel.list.setFocus()
+    panel.list.setCurrentRow(other_row)
+    qtbot.waitUntil(
+        lambda: any(a.note for a in window.library.annotations(article_id)), timeout=2000
+    )
+    notes = {a.id: a.note for a in window.library.annotations(article_id)}
+    assert notes[first.id] == "typed, never saved by hand"
+    assert [n for i, n in notes.items() if i != first.id] == [""]
+    assert panel.note_edit.toPlainText() == ""  # the box now shows the other highlight's note
