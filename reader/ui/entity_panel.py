@@ -26,6 +26,7 @@ from reader.core.models import Entity, Mention
 from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, GROUP_NAMES, THEMES, Theme, group_of
 
 EntityKeyRole = Qt.ItemDataRole.UserRole + 1
+GroupRole = Qt.ItemDataRole.UserRole + 2
 
 
 def swatch(colour: str, size: int = 12) -> QIcon:
@@ -85,6 +86,11 @@ class EntityPanel(QWidget):
         self.theme = theme
         for group, box in self.toggles.items():
             box.setIcon(swatch(theme.entity[group]))
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            group = item.data(0, GroupRole)
+            if group:
+                item.setIcon(0, swatch(theme.entity[group]))
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -108,6 +114,7 @@ class EntityPanel(QWidget):
             keys.sort(key=lambda k: (-len(self._by_key[k]), self._name(k).lower()))
             parent = QTreeWidgetItem([f"{name}  ({len(keys)})"])
             parent.setIcon(0, swatch(self.theme.entity[group]))
+            parent.setData(0, GroupRole, group)
             parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for key in keys:
                 child = QTreeWidgetItem([f"{self._name(key)}  ×{len(self._by_key[key])}"])

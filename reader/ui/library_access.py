@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reader.core.library import ArticleNotFoundError, ArticleSummary, Library, SavedArticle
 from reader.core.models import Entity, Mention
+from reader.ui.theme import group_of
 
 SORTS = {
     "newest": "Newest first",
@@ -20,6 +21,8 @@ SORTS = {
 # Query prefixes of the search language for an entity label.
 _ENTITY_PREFIX = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place"}
 TOOLTIP_COUNT_CAP = 1000
+# Dates and numbers are shared by everything; as library filters they say nothing.
+FILTERLESS_GROUPS = frozenset({"TIME", "NUMBER"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +71,13 @@ class LibraryAccess:
         return [name for name, count in self.library.all_tags() if count]
 
     def top_entities(self, limit: int = 30) -> list[EntityCount]:
-        return [
+        """The entities most articles mention: names, not dates or numbers."""
+        found = [
             EntityCount(item.entity.key, item.entity.label, item.entity.name, item.count)
-            for item in self.library.top_entities(limit=limit)
+            for item in self.library.top_entities(limit=limit * 4)
+            if group_of(item.entity.label) not in FILTERLESS_GROUPS
         ]
+        return found[:limit]
 
     # -- states ---------------------------------------------------------------------------
 

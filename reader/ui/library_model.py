@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from reader.core.library import ArticleSummary, Library
 from reader.core.models import WORDS_PER_MINUTE
 from reader.ui.library_access import LibraryAccess, list_page
+from reader.ui.reading_view import readable_date
 from reader.ui.tasks import TaskRunner
 from reader.ui.theme import THEMES, Theme
 
@@ -41,13 +41,7 @@ def reading_minutes(word_count: int) -> int:
 
 
 def short_date(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value[:10]
-    return f"{moment.day} {moment:%b %Y}"
+    return readable_date(value) if value else ""
 
 
 def detail_line(summary: ArticleSummary) -> str:

@@ -70,6 +70,12 @@ class LibraryPane(QWidget):
         self.sort_box.setToolTip("Sort")
         for key, name in SORTS.items():
             self.sort_box.addItem(name, key)
+        for box in (self.filter_box, self.sort_box):
+            # Long entity names must not widen the pane.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(6)
         row.addWidget(self.filter_box, 3)
         row.addWidget(self.sort_box, 2)
         layout.addLayout(row)
@@ -84,6 +90,7 @@ class LibraryPane(QWidget):
         self.list_view.setModel(self.model)
         self.list_view.setItemDelegate(ArticleDelegate(theme))
         self.list_view.setUniformItemSizes(True)
+        self.list_view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list_view.setMouseTracking(True)
         self.list_view.setFrameShape(QListView.Shape.NoFrame)
         self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

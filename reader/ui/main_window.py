@@ -216,6 +216,8 @@ class MainWindow(QMainWindow):
         )
         self.entity_panel_action.setCheckable(True)
         self.entity_panel_action.setChecked(True)
+        self.entity_panel_action.setIconText("Panel")
+        self.entity_panel_action.setToolTip("Show or hide the entity panel (Ctrl+Shift+E)")
         view_menu.addSeparator()
         typography_menu = QMenu("Typography", self)
         panel_action = QWidgetAction(typography_menu)
@@ -317,6 +319,7 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(QByteArray(geometry))
         splitter = self.settings.value("splitter")
+        self._splitter_restored = isinstance(splitter, QByteArray | bytes)
         if isinstance(splitter, QByteArray | bytes):
             self.splitter.restoreState(QByteArray(splitter))
         hidden = self.settings.value("entities/hidden")
@@ -341,6 +344,11 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if not self._splitter_restored:
+            # First run: the list and the panel keep their widths, the column gets the rest.
+            self._splitter_restored = True
+            width = max(self.width(), self.splitter.width())
+            self.splitter.setSizes([300, max(400, width - 560), 260])
         # The model loads once, in the background, as soon as the window is up; so do the
         # tag and entity counts for the filter list.
         QTimer.singleShot(0, self.entities.start)
@@ -653,7 +661,20 @@ class MainWindow(QMainWindow):
             " padding: 3px 6px; }"
             f"QListView, QTreeWidget {{ background: {theme.chrome}; color: {theme.text};"
             " border: none; }"
-            f"QToolButton {{ color: {theme.text}; padding: 4px 8px; border-radius: 4px; }}"
+            f"QToolButton {{ color: {theme.text}; padding: 3px 7px; border-radius: 4px; }}"
+            f"QToolBar::separator {{ background: {theme.muted}; width: 1px; margin: 6px 4px; }}"
+            "QToolBar { padding-right: 6px; }"
+            'QToolButton[popupMode="1"] { padding-right: 18px; }'
+            "QToolButton::menu-button { border: none; width: 14px; }"
+            "QToolButton::menu-indicator { subcontrol-position: right center; right: 3px; }"
+            f"QLabel, QCheckBox, QRadioButton {{ color: {theme.text}; }}"
+            f"QPushButton {{ color: {theme.text}; background: {theme.page};"
+            f" border: 1px solid {theme.muted}; border-radius: 4px; padding: 4px 10px; }}"
+            f"QPushButton:checked, QPushButton:hover {{ background: {theme.selection}; }}"
+            f"QPushButton:disabled {{ color: {theme.muted}; }}"
+            f"QMenu {{ background: {theme.page}; color: {theme.text}; }}"
+            f"QMenu::item:selected {{ background: {theme.selection}; }}"
+            f"QMenuBar::item {{ color: {theme.text}; }}"
             f"QToolButton:checked {{ background: {theme.selection}; }}"
             f"QToolButton:hover {{ background: {theme.selection}; }}"
             f"QToolTip {{ background: {theme.page}; color: {theme.text};"

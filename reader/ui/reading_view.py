@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import (
@@ -124,6 +125,15 @@ def resolve_family(name: str) -> str:
     return name
 
 
+def readable_date(value: str) -> str:
+    """ "2019-04-28T10:00:00Z" as "28 Apr 2019"; anything unparsable as given."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value[:10]
+    return f"{moment.day} {moment:%b %Y}"
+
+
 def safe_link(href: str | None) -> bool:
     return bool(href) and QUrl(href).scheme() in ("http", "https")  # type: ignore[arg-type]
 
@@ -188,6 +198,7 @@ class ReadingView(QTextBrowser):
 
     def set_typography(self, typography: Typography, theme: Theme) -> None:
         """Apply new typography or theme at once, keeping the reading position."""
+        at_top = self.verticalScrollBar().value() == 0
         offset = self.top_offset() if self.article is not None else 0
         self.typography = typography
         self.theme = theme
@@ -195,7 +206,8 @@ class ReadingView(QTextBrowser):
         if self.article is not None:
             self._rebuild()
             self._update_margins()
-            self.scroll_to_offset(offset)
+            if not at_top:  # at the top the title stays in view
+                self.scroll_to_offset(offset)
         else:
             self._update_margins()
 
@@ -293,6 +305,9 @@ class ReadingView(QTextBrowser):
     def scroll_to_progress(self, fraction: float) -> None:
         if self.article is None:
             return
+        if fraction <= 0.0:
+            self.verticalScrollBar().setValue(0)  # the very top, with the title
+            return
         if fraction >= 1.0:
             self.document().documentLayout().documentSize()  # finish the layout first
             self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
@@ -373,7 +388,7 @@ class ReadingView(QTextBrowser):
         muted.setFontPointSize(self.typography.font_size_pt * 0.9)
         details = [p for p in (article.byline, article.site_name) if p]
         if article.published:
-            details.append(article.published[:10])
+            details.append(readable_date(article.published))
         details.append(f"{article.reading_minutes} min read")
         cursor.insertBlock(self._block_format(bottom=self._em(1.6)))
         cursor.insertText(" · ".join(details), muted)
