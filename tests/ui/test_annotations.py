@@ -247,3 +247,11 @@ def test_a_note_is_saved_when_leaving_the_box_even_for_another_highlight(
     assert notes[first.id] == "typed, never saved by hand"
     assert [n for i, n in notes.items() if i != first.id] == [""]
     assert panel.note_edit.toPlainText() == ""  # the box now shows the other highlight's note
+
+
+def test_the_panel_starts_hidden_and_is_remembered_once_shown(make_window) -> None:
+    window = make_window()
+    assert not window.highlights.dock.isVisible()  # the reading column keeps its width
+    window.highlights.dock.show()
+    window.close()
+    assert make_window().highlights.dock.isVisible()
