@@ -255,3 +255,33 @@ def test_window_does_not_accept_drops_of_plain_words(make_window) -> None:
     mime.setText("https://example.org/story")
     assert source_from_mime(mime) == "https://example.org/story"
     assert QPoint(0, 0).isNull()
+
+
+def test_keys_work_while_reading(make_window, qtbot, tmp_path: Path) -> None:
+    window = make_window()
+    window.library.add_article(note_article("Next one", "Below the sample."))
+    window.library_pane.apply_query(background=False)
+    ids = window.model.article_ids()
+    window.open_article(ids[0])
+    view = window.reading_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert window.current_id == ids[1]
+    qtbot.keyClick(view, Qt.Key.Key_F)
+    assert window.library.get(ids[1]).favorite
+    note = write_note(tmp_path, "keyed.txt", "Pasted by key", "Ctrl+V on the page.")
+    QGuiApplication.clipboard().setText(str(note))
+    with qtbot.waitSignal(window.loader.loaded, timeout=10_000):
+        qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert "Ctrl+V on the page." in view.toPlainText()
+
+
+def test_typing_in_the_search_field_is_not_taken_by_shortcuts(make_window, qtbot) -> None:
+    window = make_window()
+    window.open_article(window.model.article_ids()[0])
+    current = window.current_id
+    window.library_pane.search.setFocus()
+    qtbot.keyClicks(window.library_pane.search, "jkfme")
+    assert window.library_pane.search.text() == "jkfme"
+    assert window.current_id == current
+    assert not window.library.get(current).favorite
