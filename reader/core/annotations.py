@@ -247,7 +247,7 @@ def _pieces(exact: str, count: int) -> list[tuple[int, str]]:
     return [(bounds[i], exact[bounds[i] : bounds[i + 1]]) for i in range(count)]
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=1)  # one text at a time; a long text makes a big index
 def _gram_index(text: str) -> dict[str, list[int]]:
     """Where each run of GRAM_CHARS characters occurs; built once per text, shared by lookups."""
     index: dict[str, list[int]] = {}
