@@ -86,7 +86,13 @@ def open_database(path: Path) -> Database:
     byte-for-byte as it was.
     """
     check_library_file(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LibraryError(
+            f"Cannot create the library folder {path.parent}: {exc.strerror or exc}. "
+            "Choose another data folder with --data-dir."
+        ) from exc
     conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)

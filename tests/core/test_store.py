@@ -216,6 +216,13 @@ def test_a_truncated_library_is_refused_or_reported_never_a_traceback(tmp_path: 
     assert snapshot(path) == before
 
 
+def test_a_library_folder_that_cannot_be_created_gives_a_message(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    with pytest.raises(LibraryError, match="Cannot create the library folder"):
+        Library(blocker / "library.sqlite3")
+
+
 def test_the_library_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
     with Library(tmp_path / "library.sqlite3") as library:
         assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
