@@ -13,6 +13,7 @@ from reader.core.annotations import (
     find_quote,
     library_reanchor,
     new_annotation,
+    reanchor_stale,
 )
 from reader.core.errors import ReadmarkError
 from reader.core.exporters import markdown, webannotation
@@ -104,6 +105,7 @@ def run_highlights(args: argparse.Namespace) -> int:
             article = saved.article
             groups.append((args.id, article.title, article.url, items))
         else:
+            reanchor_stale(library)
             by_article: dict[int, list[Annotation]] = {}
             titles: dict[int, str] = {}
             for found in library.all_annotations(args.search, limit=1_000_000):

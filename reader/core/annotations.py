@@ -450,3 +450,15 @@ def current_annotations(library: Library, article_id: int) -> list[Annotation]:
             annotation = moved
         result.append(annotation)
     return result
+
+
+def reanchor_stale(library: Library) -> int:
+    """Place every highlight whose article text changed since it was placed; returns how many
+    articles were looked at. Exports and lists across the library call this first."""
+    rows = library.db.execute(
+        "SELECT DISTINCT n.article_id FROM annotations n JOIN articles a ON a.id = n.article_id "
+        "WHERE n.text_hash <> coalesce(a.text_hash, '') ORDER BY n.article_id"
+    ).fetchall()
+    for row in rows:
+        current_annotations(library, int(row[0]))
+    return len(rows)

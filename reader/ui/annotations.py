@@ -51,6 +51,7 @@ from reader.core.annotations import (
     in_text_order,
     library_reanchor,
     new_annotation,
+    reanchor_stale,
     reattach,
 )
 from reader.core.errors import ReadmarkError
@@ -685,6 +686,7 @@ class HighlightsFeature(QObject):
             self.panel.edit_note(annotation.id)
 
     def show_all(self) -> None:
+        reanchor_stale(self.window.library)
         if self.all_dialog is None:
             self.all_dialog = AllHighlightsDialog(self.window.library, self.window)
             self.all_dialog.open_requested.connect(self.open_highlight)

@@ -315,3 +315,29 @@ def test_a_short_quote_does_not_stick_to_a_coincidence_at_its_old_position() -> 
     assert shifted[7:9] == "AI"
     moved = reanchor(mark, shifted)
     assert shifted[moved.start : moved.end + len(" researchers")] == "AI researchers"
+
+
+def test_exports_place_highlights_whose_text_changed_behind_their_back(tmp_path: Path) -> None:
+    library = Library(tmp_path / "lib.sqlite3")  # no re-anchoring hook, like a bulk import
+    article_id = library.add_article(_article(PARAGRAPHS))
+    text = library.get(article_id).article.text
+    for quote in ("sandbags", "mud in every cellar"):
+        start = text.index(quote)
+        library.add_annotation(article_id, new_annotation(text, start, start + len(quote)))
+    changed = [p.replace("mud in every cellar", "silt") for p in PARAGRAPHS]
+    library.add_article(_article(["Updated at noon.", *changed]))
+
+    (written,) = markdown.export_markdown(library, tmp_path / "md")
+    exported = written.read_text(encoding="utf-8")
+    assert "> mud in every cellar\n\n^hl-" in exported
+    assert "*(no longer found in the article's current text)*" in exported
+    doc = webannotation.library_document(library)
+    positions = {
+        item["target"]["selector"][0]["exact"]: item["target"]["selector"][1:]
+        for item in doc["first"]["items"]
+    }
+    new_text = library.get(article_id).article.text
+    ((where,),) = [positions["sandbags"]]
+    assert new_text[where["start"] : where["end"]] == "sandbags"
+    assert positions["mud in every cellar"] == []  # an orphan has no position to give
+    library.close()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.core.annotations import in_text_order
+from reader.core.annotations import current_annotations, in_text_order, reanchor_stale
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ def library_item(library: Library, article_id: int) -> ExportItem:
     saved = library.get(article_id)
     return ExportItem(
         article=saved.article,
-        annotations=library.annotations(article_id),
+        annotations=current_annotations(library, article_id),
         saved=saved.added_at,
         tags=saved.tags,
         entities=library.entities(article_id),
@@ -195,6 +195,7 @@ def export_markdown(
 ) -> list[Path]:
     """Write one Markdown file per article into `directory`; returns the files written."""
     directory.mkdir(parents=True, exist_ok=True)
+    reanchor_stale(library)
     written: list[Path] = []
     ids = library_article_ids(library) if article_ids is None else list(article_ids)
     for article_id in ids:

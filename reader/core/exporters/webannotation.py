@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from reader.core.annotations import COLORS, DEFAULT_COLOR, new_id, reanchor
+from reader.core.annotations import COLORS, DEFAULT_COLOR, new_id, reanchor, reanchor_stale
 from reader.core.errors import ReadmarkError
 from reader.core.models import Annotation
 
@@ -272,6 +272,7 @@ def import_annotations(library: Library, items: Iterable[Targeted]) -> ImportRep
 
 def library_document(library: Library, article_id: int | None = None) -> Any:
     """An AnnotationCollection of one article's highlights, or of the whole library's."""
+    reanchor_stale(library)
     if article_id is not None:
         ids = [article_id]
     else:
