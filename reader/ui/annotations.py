@@ -313,7 +313,10 @@ class HighlightController(QObject):
 
     def context_menu(self, point: QPoint) -> QMenu:
         """The reading view's menu with the highlight actions first."""
-        menu = self.view.createStandardContextMenu(point)
+        scrolled = QPoint(
+            self.view.horizontalScrollBar().value(), self.view.verticalScrollBar().value()
+        )
+        menu = self.view.createStandardContextMenu(point + scrolled)  # document coordinates
         first = menu.actions()[0] if menu.actions() else None
         actions: list[QAction | QMenu] = []
         if self.selected_range() is not None:
