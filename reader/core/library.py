@@ -722,15 +722,37 @@ class Library:
         ]
 
     def _page(self, where: Where, sort: str, limit: int, offset: int) -> list[sqlite3.Row]:
+        return self._rows(*self._page_statement(where, sort, limit, offset))
+
+    @staticmethod
+    def _page_statement(
+        where: Where, sort: str, limit: int, offset: int
+    ) -> tuple[str, list[object]]:
         # The page's ids first, then their summaries: the tag names are looked up for the rows
         # shown, not for every row a filter matches before sorting.
         order = SORTS[sort]
-        return self._rows(
+        return (
             f"WITH page AS (SELECT a.id FROM articles a WHERE {where.sql()} "
             f"ORDER BY {order} LIMIT ? OFFSET ?) "
             f"SELECT {SUMMARY_COLUMNS} FROM page JOIN articles a ON a.id = page.id "
             f"ORDER BY {order}",
             [*where.params, limit, offset],
+        )
+
+    @staticmethod
+    def _search_statement(
+        expression: str, where: Where, limit: int, offset: int
+    ) -> tuple[str, list[object]]:
+        # FTS5 returns rows in rank order itself (ORDER BY rank), so the join, the filters and
+        # the snippet only touch rows until the page is full.
+        return (
+            f"SELECT {SUMMARY_COLUMNS}, "
+            f"snippet(articles_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', {SNIPPET_TOKENS}) "
+            "AS snippet, articles_fts.rank AS rank "
+            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ? AND {where.sql()} "
+            "ORDER BY articles_fts.rank LIMIT ? OFFSET ?",
+            [expression, *where.params, limit, offset],
         )
 
     def search(self, query: str, limit: int = 50, offset: int = 0) -> list[SearchHit]:
@@ -741,16 +763,7 @@ class Library:
             # Filters only (or only exclusions): the newest matching articles, no ranking.
             rows = self._page(self._filter_where(query), "newest", limit, offset)
             return [SearchHit(**_summary_fields(row), snippet=row["excerpt"] or "") for row in rows]
-        where = build_where(parsed)
-        rows = self._rows(
-            f"SELECT {SUMMARY_COLUMNS}, "
-            f"snippet(articles_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', {SNIPPET_TOKENS}) "
-            "AS snippet, articles_fts.rank AS rank "
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ? AND {where.sql()} "
-            "ORDER BY articles_fts.rank LIMIT ? OFFSET ?",
-            [expression, *where.params, limit, offset],
-        )
+        rows = self._rows(*self._search_statement(expression, build_where(parsed), limit, offset))
         return [
             SearchHit(
                 **_summary_fields(row), snippet=str(row["snippet"] or ""), rank=float(row["rank"])
