@@ -12,6 +12,7 @@ from reader.ui.theme import group_of
 
 SORTS = {
     "newest": "Newest first",
+    "relevance": "Best match",
     "oldest": "Oldest first",
     "published": "Published",
     "title": "Title",
@@ -50,7 +51,12 @@ def entity_query(label: str, name: str) -> str:
 def list_page(
     library: Library, query: str, sort: str, limit: int, offset: int
 ) -> Sequence[ArticleSummary]:
-    """One page of the library list for `query` (the search language) and `sort`."""
+    """One page of the library list for `query` (the search language) and `sort`; "relevance"
+    ranks the search words' matches first (without words it is the newest first)."""
+    if sort == "relevance":
+        if query.strip():
+            return library.search(query, limit, offset)
+        sort = "newest"
     return library.list_articles(limit, offset, filter=query.strip() or None, sort=sort)
 
 

@@ -94,3 +94,15 @@ def test_sort_by_title(make_window, qtbot, library: Library) -> None:
     assert titles == sorted(titles, key=str.lower)
     summary = window.model.index(0).data(SummaryRole)
     assert summary.title == "Aardvark"
+
+
+def test_best_match_ranks_the_most_relevant_first(make_window, qtbot, library: Library) -> None:
+    library.add_article(note_article("Herons", "Herons, herons and more herons by the herons."))
+    library.add_article(note_article("Owls", "Herons are mentioned once here, among owls."))
+    window = make_window()
+    pane = window.library_pane
+    pane.sort_box.setCurrentIndex(pane.sort_box.findData("relevance"))
+    with qtbot.waitSignal(window.model.query_applied, timeout=5000):
+        pane.search.setText("herons")
+    titles = [window.model.index(r).data() for r in range(window.model.rowCount())]
+    assert titles[:2] == ["Herons", "Owls"]
