@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from . import lexicon
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’&]|\.(?=\w))*")
+_CAPITAL_WORD = re.compile(r"(?<![\w'’&.-])[^\W\d_a-z](?:[\w'’&]|\.(?=\w))*")
 _SMALL_WORDS = frozenset(
     [
         "a",
@@ -79,20 +80,17 @@ def body_names(blocks: Sequence[str]) -> frozenset[str]:
             continue
         run: list[str] = []
         run_end = -1
-        for match in _WORD.finditer(block):
-            word = match.group()
-            before = block[max(0, match.start() - 4) : match.start()].rstrip()
-            mid_sentence = match.start() > 0 and (not before or before[-1] not in _SENTENCE_BREAK)
-            if word[0].isupper() and (mid_sentence or run):
-                if run and block[run_end : match.start()] != " ":
-                    _close_run(run, names)
-                    run = []
-                if mid_sentence or run:
-                    run.append(_core(word))
-                    run_end = match.end()
+        for match in _CAPITAL_WORD.finditer(block):
+            if run and block[run_end : match.start()] == " ":
+                run.append(_core(match.group()))
+                run_end = match.end()
                 continue
             _close_run(run, names)
             run = []
+            before = block[max(0, match.start() - 4) : match.start()].rstrip()
+            if match.start() > 0 and (not before or before[-1] not in _SENTENCE_BREAK):
+                run = [_core(match.group())]
+                run_end = match.end()
         _close_run(run, names)
     return frozenset(names)
 
