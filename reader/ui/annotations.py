@@ -9,6 +9,7 @@ repainting one never erases the other.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,11 +20,13 @@ from PySide6.QtGui import (
     QAction,
     QColor,
     QContextMenuEvent,
+    QHelpEvent,
     QIcon,
     QKeySequence,
     QPixmap,
     QShortcut,
     QTextCharFormat,
+    QTextDocument,
     QUndoCommand,
     QUndoStack,
 )
@@ -40,6 +43,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTextEdit,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -299,7 +303,30 @@ class HighlightController(QObject):
 
     # -- context menu -----------------------------------------------------------------------
 
+    def tooltip_at(self, point: QPoint) -> str | None:
+        """The note of the highlight under `point` (viewport coordinates), with what the view
+        itself would say there (an entity), or None when no highlight is there."""
+        under = self.at_cursor(self.view.cursorForPosition(point).position())
+        if under is None:
+            return None
+        note = under.note.strip() or "*Highlight* — right-click to add a note"
+        # Images in a note (an imported one, say) are shown as their text: a tooltip loads nothing.
+        note = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", note)
+        note = re.sub(r"<img\b[^>]*>", "", note, flags=re.IGNORECASE)
+        mention = self.view.tooltip_at(point)
+        if mention:
+            escaped = re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", mention)
+            note += "\n\n---\n\n" + "  \n".join(escaped.split("\n"))
+        document = QTextDocument()
+        document.setMarkdown(note)
+        return document.toHtml()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tooltip_at(event.pos())
+            if text is not None:
+                QToolTip.showText(event.globalPos(), text, self.view)
+                return True
         if (
             event.type() == QEvent.Type.ContextMenu
             and isinstance(event, QContextMenuEvent)

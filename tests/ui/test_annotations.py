@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 
@@ -255,3 +257,19 @@ def test_the_panel_starts_hidden_and_is_remembered_once_shown(make_window) -> No
     window.highlights.dock.show()
     window.close()
     assert make_window().highlights.dock.isVisible()
+
+
+def test_hovering_a_highlight_shows_its_note_and_the_entity_under_it(make_window, qtbot) -> None:
+    window = make_window()
+    _open_sample(window)
+    view = window.reading_view
+    qtbot.waitUntil(lambda: any(m.label == "PERSON" for m in view.mentions), timeout=5000)
+    stored = _highlight(window, qtbot)
+    window.highlights.controller.set_note(stored.id, "the **Kremlin** spokesman")
+    point = view.cursorRect(view.cursor_for(stored.start + 2, stored.start + 2)).center()
+    tip = window.highlights.controller.tooltip_at(point)
+    assert tip is not None and "spokesman" in tip
+    assert re.search(r"font-weight:\s*[67]00;\">Kremlin<", tip)  # the note's Markdown, rendered
+    assert "Dmitry Peskov" in tip  # what the entity tooltip says is kept
+    elsewhere = view.cursorRect(view.cursor_for(0, 0)).center()
+    assert window.highlights.controller.tooltip_at(elsewhere) is None
