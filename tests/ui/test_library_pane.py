@@ -101,7 +101,8 @@ def test_best_match_ranks_the_most_relevant_first(make_window, qtbot, library: L
     library.add_article(note_article("Owls", "Herons are mentioned once here, among owls."))
     window = make_window()
     pane = window.library_pane
-    pane.sort_box.setCurrentIndex(pane.sort_box.findData("relevance"))
+    with qtbot.waitSignal(window.model.query_applied, timeout=5000):
+        pane.sort_box.setCurrentIndex(pane.sort_box.findData("relevance"))
     with qtbot.waitSignal(window.model.query_applied, timeout=5000):
         pane.search.setText("herons")
     titles = [window.model.index(r).data() for r in range(window.model.rowCount())]
