@@ -52,6 +52,13 @@ def test_an_old_library_upgrades_and_keeps_its_articles(old: Path, tmp_path: Pat
         library.add_tags(tides.id, ["rivers"])
         assert library.count("tag:rivers") == 1
         assert library.add_article(tides.article) == tides.id
+        # a local file saved by version 1 is recognised by its content: adding it again updates it
+        saved_source = library.source(sample.id)
+        assert saved_source is not None
+        copy = tmp_path / "same-file-elsewhere.txt"
+        copy.write_bytes(saved_source.data)
+        assert library.add_source(str(copy)) == sample.id
+        assert library.count() == len(titles)
         assert [s.title for s in library.list_articles(filter="site:news.example.org")] == [
             "Tide tables of the Severn estuary"
         ]
