@@ -316,6 +316,7 @@ def check_library(library_path: Path, urls: list[str]) -> None:
     assert count == len(added_urls)
 
 
+@pytest.mark.slow  # 1,000 URLs, as the import promise is about
 def test_thousand_urls_with_misbehaving_ones_finish_and_explain_every_failure(
     tmp_path: Path,
 ) -> None:
@@ -380,6 +381,7 @@ def done_count(library_path: Path) -> int:
         return 0  # not created yet
 
 
+@pytest.mark.slow  # 1,000 URLs, as the import promise is about
 def test_import_killed_halfway_resumes_to_the_same_result_without_duplicates(
     tmp_path: Path,
 ) -> None:
