@@ -443,8 +443,12 @@ class BulkImporter:
     def _finish(
         self, job_id: int, seq: int, status: str, reason: str = "", article_id: int | None = None
     ) -> None:
+        # A finished row keeps only what the report shows: the saved HTML and highlights an
+        # export carried are in the library now, and need not be stored twice.
         self.library.db.execute(
-            "UPDATE import_items SET status = ?, reason = ?, article_id = ? "
+            "UPDATE import_items SET status = ?, reason = ?, article_id = ?, "
+            "item = json_object('url', json_extract(item, '$.url'), "
+            "'title', json_extract(item, '$.title')) "
             "WHERE job_id = ? AND seq = ?",
             [status, reason, article_id, job_id, seq],
         )

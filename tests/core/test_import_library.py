@@ -172,6 +172,10 @@ def test_wallabag_import_uses_content_and_keeps_notes(tmp_path: Path) -> None:
     assert report.added == 2, report.rows
     rivers = next(r.article_id for r in report.rows if r.url.endswith("rivers"))
     assert rivers is not None
+    assert next(r.title for r in report.rows if r.url.endswith("rivers")) == "Rivers of the North"
+    # The job table does not keep a second copy of the saved pages once they are in.
+    sizes = library.db.execute("SELECT max(length(item)) FROM import_items").fetchone()
+    assert sizes[0] < 200
     saved = library.get(rivers)
     assert saved.archived and saved.favorite
     assert saved.added_at == "2016-09-08T09:55:58+00:00"
