@@ -277,6 +277,12 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             id="a-year-is-a-date",
         ),
         pytest.param(
+            "Microsoft will invest $10 billion in OpenAI.",
+            [("Microsoft", "ORG"), ("$10 billion", "MONEY"), ("OpenAI", "GPE")],
+            [("Microsoft", "ORG"), ("$10 billion", "MONEY"), ("OpenAI", "ORG")],
+            id="no-place-is-camel-cased",
+        ),
+        pytest.param(
             "The agency, known as JAXA, said JAXA would try.",
             [("JAXA", "PERSON")],
             [("JAXA", "ORG"), ("JAXA", "ORG")],

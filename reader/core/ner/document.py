@@ -128,6 +128,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
             label = "PERSON"
     if label == "PERSON" and len(words) == 1 and _ACRONYM.fullmatch(text, start, end):
         label = "ORG"  # nobody is called "JAXA"
+    if label in ("GPE", "LOC") and len(words) == 1 and _CAMEL_CASE.fullmatch(text, start, end):
+        label = "ORG"  # no place is spelt like "OpenAI" or "PayPal"
     if label in ("GPE", "LOC", "PERSON", "FAC") and len(words) > 1:
         last = text[words[-1][0] : words[-1][1]]
         if _POSSESSIVE.sub("", last).rstrip(".,") in lexicon.ORG_HEADS:
@@ -179,6 +181,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_BEFORE = re.compile(
     r"\b(?:[Ii]n|[Ss]ince|the|[Oo]f|by|[Ff]rom|until|before|after|during|early|late|mid-?) ?$"
 )
+_CAMEL_CASE = re.compile(r"(?!Mc|Mac)[A-Za-z][a-z]+[A-Z]\w*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
 _APPROXIMATELY = re.compile(
