@@ -180,12 +180,46 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def merge_duplicates(items: list[ImportItem]) -> tuple[list[ImportItem], set[int]]:
+    """Items listed more than once (same URL) folded into their first listing.
+
+    The first listing gains the later ones' tags and highlights (a bookmark filed in two folders
+    keeps both as tags); returns the items and the positions of the later listings.
+    """
+    from dataclasses import replace
+
+    from reader.core.importers.items import clean_tags
+    from reader.core.library import normalise_url
+
+    first: dict[str, int] = {}
+    merged = list(items)
+    repeats: set[int] = set()
+    for index, item in enumerate(items):
+        key = normalise_url(item.url) or item.url
+        if key not in first:
+            first[key] = index
+            continue
+        repeats.add(index)
+        kept = merged[first[key]]
+        merged[first[key]] = replace(
+            kept,
+            tags=clean_tags([*kept.tags, *item.tags]),
+            highlights=(*kept.highlights, *item.highlights),
+            favorite=kept.favorite or item.favorite,
+        )
+    return merged, repeats
+
+
 def create_job(
     library: Library, source: str, fmt: str, items: list[ImportItem], source_hash: str = ""
 ) -> int:
-    """Record a job and all its items (state pending) in one transaction; returns the job id."""
+    """Record a job and all its items in one transaction; returns the job id.
+
+    Every item starts pending, except repeated listings of a URL, which are reported at once.
+    """
     import json
 
+    merged, repeats = merge_duplicates(items)
     with write_transaction(library.db):
         cursor = library.db.execute(
             "INSERT INTO import_jobs (source, source_hash, format, created_at, state, total) "
@@ -194,10 +228,23 @@ def create_job(
         )
         job_id = int(cursor.lastrowid or 0)
         library.db.conn.executemany(
-            "INSERT INTO import_items (job_id, seq, url, item, status) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO import_items (job_id, seq, url, item, status, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (job_id, seq, item.url, json.dumps(item.to_dict(), ensure_ascii=False), PENDING)
-                for seq, item in enumerate(items)
+                (
+                    job_id,
+                    seq,
+                    item.url,
+                    json.dumps(
+                        {"url": item.url, "title": item.title}
+                        if seq in repeats
+                        else item.to_dict(),
+                        ensure_ascii=False,
+                    ),
+                    EXISTING if seq in repeats else PENDING,
+                    "listed more than once in the file" if seq in repeats else "",
+                )
+                for seq, item in enumerate(merged)
             ],
         )
     return job_id

@@ -228,3 +228,20 @@ def test_highlights_reach_articles_already_there_once(tmp_path: Path) -> None:
             ("A sentence that the article no longer contains", True),
             (FREEZES, False),
         ]
+
+
+def test_a_link_filed_twice_is_added_once_with_both_folders(tmp_path: Path) -> None:
+    path = tmp_path / "bookmarks.html"
+    path.write_text(
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><p>"
+        '<DT><H3>Travel</H3><DL><p><DT><A HREF="https://example.org/rivers">R</A></DL><p>'
+        '<DT><H3>Winter</H3><DL><p><DT><A HREF="https://EXAMPLE.org/rivers#top">R</A></DL><p>'
+        "</DL><p>"
+    )
+    library, ids = run_import(tmp_path, path)
+    report_rows = library.db.execute(
+        "SELECT status, reason FROM import_items ORDER BY seq"
+    ).fetchall()
+    assert report_rows == [("added", ""), ("existing", "listed more than once in the file")]
+    assert library.count() == 1
+    assert library.tags(ids["https://example.org/rivers"]) == ["Travel", "Winter"]
