@@ -2,6 +2,7 @@
 
 Run by hand from the checkout:
     python tests/bench/bench_annotations.py [--words 10000] [--highlights 1000] [--articles 10000]
+        [--pages 110]
 
 References are measured in the same run: re-anchoring is compared with a scan of the whole text
 per moved highlight (the same bit-parallel edit distance, without candidate windows) and, for a
@@ -177,6 +178,66 @@ def bench_reanchor(words: int, highlights: int) -> None:
             assert full_scan(old, new_text) > edit_budget(len(old.exact)), old.exact
 
 
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def _previous_extractor(data: bytes, url: str | None) -> str:
+    """What an older Readmark might have shown: readability-lxml alone, lines tidied."""
+    import lxml.html
+    from readability import Document
+
+    summary = Document(data.decode("utf-8", "replace"), url=url).summary(html_partial=True)
+    raw = str(lxml.html.fromstring(summary).text_content())
+    lines = (" ".join(line.split()) for line in raw.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def bench_real_pages(pages: int, per_page: int) -> None:
+    """Highlights made on an older extractor's text of real pages, re-anchored on ours."""
+    import gzip
+
+    from reader.core.extract import extract
+    from reader.core.models import RawPage
+
+    folder = SHARED / "extract-cases" / "scrapinghub-dev"
+    if not folder.is_dir():
+        print("real pages: the extract-cases folder is missing; skipped")
+        return
+    rng = random.Random(SEED + 2)
+    counts = Counter()
+    seconds = 0.0
+    for case in sorted(p for p in folder.iterdir() if p.is_dir())[:pages]:
+        data = gzip.decompress((case / "page.html.gz").read_bytes())
+        url_file = case / "url.txt"
+        url = url_file.read_text().strip() or None if url_file.exists() else None
+        old = _previous_extractor(data, url)
+        try:
+            new = extract(RawPage(data, "text/html", url=url, charset="utf-8")).text
+        except Exception:
+            counts["pages without an article"] += 1
+            continue
+        if len(old.split()) < 60:
+            continue
+        counts["pages"] += 1
+        marks = make_highlights(rng, old, per_page)
+        started = time.perf_counter()
+        moved = reanchor_all(marks, new)
+        seconds += time.perf_counter() - started
+        for before, after in zip(marks, moved, strict=True):
+            counts["highlights"] += 1
+            if not after.orphaned:
+                counts["placed"] += 1
+                counts["placed, same words"] += after.exact == before.exact
+            elif full_scan(before, new) <= edit_budget(len(before.exact)):
+                counts["orphans that could have been placed"] += 1
+            else:
+                counts["orphans (words not in the new text)"] += 1
+    print(
+        f"real pages ({counts['pages']} pages of scrapinghub-dev, highlights on readability-lxml "
+        f"text re-anchored on ours): {dict(counts)}; {seconds * 1000:.0f} ms in all"
+    )
+
+
 def build_library(path: Path, articles: int) -> Library:
     rng = random.Random(SEED + 1)
     vocabulary = _vocabulary(rng, 3000)
@@ -233,8 +294,11 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=10_000)
     parser.add_argument("--highlights", type=int, default=1_000)
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--pages", type=int, default=110, help="real pages to re-anchor on")
     args = parser.parse_args()
     bench_reanchor(args.words, args.highlights)
+    if args.pages:
+        bench_real_pages(args.pages, per_page=20)
     if args.articles:
         bench_export(args.articles)
 
