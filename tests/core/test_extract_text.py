@@ -79,6 +79,24 @@ def test_a_teaser_box_inside_the_article_does_not_end_it() -> None:
     assert [b.text for b in article.blocks] == [*PARAGRAPHS, *more]
 
 
+def test_teaser_snippets_before_the_headline_are_not_the_article() -> None:
+    teasers = tuple(
+        f"Story {n} headline goes here CITY: A snippet of another story that runs long enough "
+        f"to look like a paragraph of text, number {n}, with a full stop at the end."
+        for n in range(6)
+    )
+    lines = [
+        "Council backs longer river walk | Local | gazette.example",
+        *("Home", "News", "World", "Sport"),
+        *teasers,
+        "Council backs longer river walk",
+        "May 14, 2024",
+        *PARAGRAPHS,
+    ]
+    article = extract_text("\n\n".join(lines))
+    assert [b.text for b in article.blocks] == list(PARAGRAPHS)
+
+
 def test_a_plain_note_stays_whole() -> None:
     note = "Shopping\n\n- eggs\n\n- flour\n\nCall the plumber about the kitchen tap.\n"
     article = extract(RawPage(data=note.encode(), content_type="text/plain"))

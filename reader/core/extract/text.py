@@ -23,6 +23,8 @@ MIN_DUMP_BLOCKS = 6
 ISOLATED_MAX_WORDS = 40
 # A block this long counts a little even without a full stop (some sites drop them).
 UNPUNCTUATED_MIN_WORDS = 15
+# The article starts at most this many blocks after its headline (bylines, dates, share bars).
+MAX_HEADLINE_GAP = 25
 # Extra cost of each further short block in a row.
 STREAK_PENALTY = 1.0
 
@@ -186,14 +188,21 @@ def _block_score(block: str) -> float:
     return -4.0
 
 
-def _best_run(scores: list[float], start_at: int) -> tuple[int, int, float]:
-    """Maximum-sum contiguous run of blocks at or after `start_at`: start, end (exclusive), sum."""
+def _best_run(
+    scores: list[float], start_at: int, latest_start: int | None = None
+) -> tuple[int, int, float]:
+    """Maximum-sum contiguous run of blocks at or after `start_at`: start, end (exclusive), sum.
+
+    With `latest_start`, the run must begin at or before that block.
+    """
     best = (start_at, start_at)
     best_sum = 0.0
     current = 0.0
     run_start = start_at
     for index in range(start_at, len(scores)):
         if current <= 0:
+            if latest_start is not None and index > latest_start:
+                break
             current = 0.0
             run_start = index
         current += scores[index]
@@ -246,11 +255,17 @@ def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
     start_at = 0
     start, end, best = _best_run(scores, 0)
     # The article begins after one of the headline's repeats, when a strong run follows one.
-    anchored = [_best_run(scores, i + 1) for i in headline_positions]
+    anchored = [_best_run(scores, i + 1, i + 1 + MAX_HEADLINE_GAP) for i in headline_positions]
     strong = [run for run in anchored if run[2] >= 0.5 * best and run[1] > run[0]]
+    inside = [i for i in headline_positions if start <= i < end]
     if strong:
         start, end, _ = max(strong, key=lambda run: run[2])
         start_at = max(i + 1 for i in headline_positions if i < start + 1)
+    elif inside:
+        # The headline sits inside the best run: what precedes it there is teasers, not article.
+        start_at = inside[-1] + 1
+        start = _best_run(scores, start_at, start_at + MAX_HEADLINE_GAP)[0]
+        start = start if start < end else start_at
     # Extend backwards over texty blocks directly above the run (leads, standfirsts).
     while start > start_at and _is_texty(rest[start - 1]) and scores[start - 1] > 0:
         start -= 1
