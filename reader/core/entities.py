@@ -99,7 +99,13 @@ def recognise(article: Article, tagger: Tagger | None = None) -> EntityResult:
         for i, spans in zip(indexes, tagged, strict=True)
         for start, end, label in spans
     ]
-    return _result(document_pass(article.text, raw), article.text)
+    tagged_ranges = [(starts[i], starts[i] + len(article.blocks[i].text)) for i in indexes]
+    spans = [
+        span
+        for span in document_pass(article.text, raw)
+        if any(start <= span.start and span.end <= end for start, end in tagged_ranges)
+    ]
+    return _result(spans, article.text)
 
 
 def _result(spans: Sequence[LinkedSpan], text: str) -> EntityResult:

@@ -277,6 +277,12 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             id="a-year-is-a-date",
         ),
         pytest.param(
+            "Syrian President Bashar al-Assad fled.",
+            [("Syrian President Bashar al-Assad", "PERSON")],
+            [("Syrian", "NORP"), ("Bashar al-Assad", "PERSON")],
+            id="name-particles-stay",
+        ),
+        pytest.param(
             "Microsoft will invest $10 billion in OpenAI.",
             [("Microsoft", "ORG"), ("$10 billion", "MONEY"), ("OpenAI", "GPE")],
             [("Microsoft", "ORG"), ("$10 billion", "MONEY"), ("OpenAI", "ORG")],

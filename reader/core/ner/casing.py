@@ -48,7 +48,7 @@ _CREDIT_LINE = re.compile(
 _SENTENCE_BREAK = frozenset('.!?:;"“”—–(')
 
 
-_POSSESSIVE = re.compile(r"['’]s?$")
+_POSSESSIVE = re.compile(r"['’]s?\Z")
 
 
 def _core(word: str) -> str:

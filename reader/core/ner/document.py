@@ -21,14 +21,14 @@ Span = tuple[int, int, str]
 
 _EDGE_PUNCT = "\"'“”‘’«»‹›()[]{}<>,;:!?*•·–—-/\\|…_~^`"
 _WORD = re.compile(r"\S+")
-_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.){2,}$|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St|Bros)\.$")
+_ABBREVIATION_END = re.compile(r"(?:\b[A-Za-z]\.){2,}\Z|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St|Bros)\.\Z")
 _CLOCK_DIGITS = re.compile(r"\d[:.]\d\d|\d\s*(?:a\.?m|p\.?m)\b", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
-_CURRENCY_BEFORE = re.compile(rf"(?:[A-Z]{{1,3}})?[{lexicon.CURRENCY_SYMBOLS}]\s?$")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?\Z")
+_CURRENCY_BEFORE = re.compile(rf"(?:[A-Z]{{1,3}})?[{lexicon.CURRENCY_SYMBOLS}] ?\Z")
 _PLATFORM = re.compile(
     r"\b(?:on|via|to) (" + "|".join(sorted(lexicon.PLATFORMS, key=len, reverse=True)) + r")\b"
 )
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*\Z")
 _NAME_PARTICLES = frozenset({"de", "da", "del", "der", "di", "du", "van", "von", "al", "bin", "la"})
 _ACRONYM_SKIP = frozenset({"of", "and", "for", "the", "on", "in", "&"})
 
@@ -139,13 +139,14 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
             word = text[words[0][0] : words[0][1]]
             if word in lexicon.demonyms():
                 extra.append((words[0][0], words[0][1], "NORP"))
-            elif not (_is_title(word) or word[0].islower()):
+            elif not (_is_title(word) or word.islower()):
                 break
             words = words[1:]
     if label in lexicon.NAME_LABELS:
         while len(words) > 1:
             word = text[words[-1][0] : words[-1][1]]
-            if word[0].isupper() or word[0].isdigit() or word in _NAME_PARTICLES:
+            # "Bashar al-Assad", "Valéry Giscard d'Estaing": a capital anywhere keeps the word.
+            if any(c.isupper() or c.isdigit() for c in word) or word in _NAME_PARTICLES:
                 break
             words = words[:-1]
     if not words:
@@ -174,29 +175,29 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
 
 _DATE_MODIFIER_BEFORE = re.compile(
     r"(?<![\w-])(?:[Ll]ate|[Ee]arly|[Ee]arlier|[Ll]ater|[Nn]ext|[Ll]ast|[Tt]his|[Pp]ast|[Cc]oming)"
-    r" $"
+    r" \Z"
 )
 _DATE_MODIFIER_AFTER = re.compile(r" (?:ago|earlier|later)\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_BEFORE = re.compile(
-    r"\b(?:[Ii]n|[Ss]ince|the|[Oo]f|by|[Ff]rom|until|before|after|during|early|late|mid-?) ?$"
+    r"\b(?:[Ii]n|[Ss]ince|the|[Oo]f|by|[Ff]rom|until|before|after|during|early|late|mid-?) ?\Z"
 )
 _CAMEL_CASE = re.compile(r"(?!Mc|Mac)[A-Za-z][a-z]+[A-Z]\w*")
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 _AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
 _APPROXIMATELY = re.compile(
     r"\b(?:up to|more than|less than|fewer than|at least|at most|about|around|nearly|almost|"
-    r"roughly|approximately|estimated|some|over)\s$",
+    r"roughly|approximately|estimated|some|over) \Z",
     re.IGNORECASE,
 )
 _CURRENCY_WORDS = re.compile(
-    r"^\s(?:dollars|euros|pounds sterling|yen|yuan|renminbi|rupees|rubles|roubles|pesos|francs|"
+    r"^ (?:dollars|euros|pounds sterling|yen|yuan|renminbi|rupees|rubles|roubles|pesos|francs|"
     r"won|lira|naira|rand|shekels|dirhams|riyals|hryvnias|hryvnia|zlotys|kronor|krona|crowns|"
     r"ringgit|baht|rupiah|dong|reais)\b"
 )
 _SHORT_SCALE = re.compile(r"(?:m|bn|tn|k)\b")
 _UNITS = re.compile(
-    r"^\s(?:millimeters|millimetres|centimeters|centimetres|meters|metres|kilometers|kilometres|"
+    r"^ (?:millimeters|millimetres|centimeters|centimetres|meters|metres|kilometers|kilometres|"
     r"miles|feet|foot|inches|tons|tonnes|kilograms|kilos|grams|pounds|ounces|barrels|acres|"
     r"hectares|degrees|gallons|liters|litres|megawatts|gigawatts|kilowatts|mm|cm|km|kg|mph|km/h)\b"
 )
@@ -325,8 +326,8 @@ _PERSON_APPOSITIVE = re.compile(
 )
 _PLACE_AFTER_NEAR = re.compile(r"\b(?:near|outside) ([A-Z][a-z]+)\b(?! [A-Z])")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?")
-_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) $")
-_OF_OR_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from|of) $")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) \Z")
+_OF_OR_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from|of) \Z")
 
 
 def _strip_name(name: str) -> str:
@@ -451,7 +452,7 @@ def _add_missed(text: str, spans: list[Span], labels: dict[str, str]) -> list[Sp
     return added
 
 
-_PREV_WORD = re.compile(r"(\S+)\s+$")
+_PREV_WORD = re.compile(r"(\S+)[ \t]+\Z")
 _NEXT_WORD = re.compile(r"^[ \t]+(\S+)")
 
 
