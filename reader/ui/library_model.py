@@ -64,6 +64,7 @@ class LibraryListModel(QAbstractListModel):
         self._hidden: set[int] = set()
         self._exhausted = True
         self._fetched = 0
+        self._fetching = False
         self.query = ""
         self.sort = "newest"
         self._generation = 0
@@ -110,6 +111,7 @@ class LibraryListModel(QAbstractListModel):
         self.beginResetModel()
         self._rows = [r for r in rows if r.id not in self._hidden]
         self._fetched = len(rows)
+        self._fetching = False
         self._exhausted = len(rows) < PAGE_SIZE
         self.endResetModel()
         self.query_applied.emit()
@@ -143,23 +145,53 @@ class LibraryListModel(QAbstractListModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
-        if parent.isValid() or self._exhausted:
+        if parent.isValid() or self._exhausted or self._fetching:
             return
-        try:
-            more = self._access.list_page(self.query, self.sort, PAGE_SIZE, self._fetched)
-        except Exception as exc:
-            self._exhausted = True
-            self.query_failed.emit(str(exc))
+        query, sort_key, offset = self.query, self.sort, self._fetched
+        if self._tasks is None or not query.strip():
+            # The plain list is an indexed read of one page: quick enough to do right here.
+            try:
+                more = self._access.list_page(query, sort_key, PAGE_SIZE, offset)
+            except Exception as exc:
+                self._exhausted = True
+                self.query_failed.emit(str(exc))
+                return
+            self._append(more)
             return
+        # A search re-runs its full-text match for every page: that belongs off the GUI thread.
+        self._fetching = True
+        generation, path = self._generation, self._access.path
+
+        def work() -> Sequence[ArticleSummary]:
+            library = Library(path)
+            try:
+                return list_page(library, query, sort_key, PAGE_SIZE, offset)
+            finally:
+                library.close()
+
+        def done(more: Sequence[ArticleSummary]) -> None:
+            if generation == self._generation:
+                self._fetching = False
+                self._append(more)
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._generation:
+                self._fetching = False
+                self._exhausted = True
+                self.query_failed.emit(str(exc))
+
+        self._tasks.run(work, on_done=done, on_error=failed)
+
+    def _append(self, more: Sequence[ArticleSummary]) -> None:
         self._fetched += len(more)
         if len(more) < PAGE_SIZE:
             self._exhausted = True
         known = {r.id for r in self._rows[-PAGE_SIZE:]}
-        more = [r for r in more if r.id not in self._hidden and r.id not in known]
-        if more:
+        fresh = [r for r in more if r.id not in self._hidden and r.id not in known]
+        if fresh:
             first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-            self._rows.extend(more)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
             self.endInsertRows()
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:

@@ -1,10 +1,12 @@
 """The only module that touches QThreadPool: run a function off the GUI thread, get the result back.
 
-Workers never touch widgets; results come back through signals delivered on the GUI thread.
+Workers never touch widgets; results come back through one long-lived relay whose signals are
+delivered on the thread that owns the runner (the GUI thread).
 """
 
 from __future__ import annotations
 
+import itertools
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -13,13 +15,14 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
 class _Relay(QObject):
-    finished = Signal(object)
-    failed = Signal(object)
+    finished = Signal(int, object)  # task number, result
+    failed = Signal(int, object)  # task number, exception
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, number: int, fn: Callable[[], Any], relay: _Relay) -> None:
         super().__init__()
+        self._number = number
         self._fn = fn
         self._relay = relay
         self.setAutoDelete(True)
@@ -30,9 +33,12 @@ class _Runnable(QRunnable):
             result = self._fn()
         except BaseException as exc:  # every failure must reach the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self._relay.failed.emit(exc)
+            self._relay.failed.emit(self._number, exc)
         else:
-            self._relay.finished.emit(result)
+            self._relay.finished.emit(self._number, result)
+
+
+Callbacks = tuple[Callable[[Any], None] | None, Callable[[BaseException], None] | None]
 
 
 class TaskRunner(QObject):
@@ -42,7 +48,11 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
-        self._relays: set[_Relay] = set()
+        self._relay = _Relay(self)
+        self._relay.finished.connect(self._on_finished)
+        self._relay.failed.connect(self._on_failed)
+        self._numbers = itertools.count(1)
+        self._callbacks: dict[int, Callbacks] = {}
 
     def run(
         self,
@@ -50,24 +60,19 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
-        relay = _Relay(self)
-        self._relays.add(relay)
+        number = next(self._numbers)
+        self._callbacks[number] = (on_done, on_error)
+        self._pool.start(_Runnable(number, fn, self._relay))
 
-        def finish(result: object) -> None:
-            self._relays.discard(relay)
-            relay.deleteLater()
-            if on_done is not None:
-                on_done(result)
+    def _on_finished(self, number: int, result: object) -> None:
+        on_done, _on_error = self._callbacks.pop(number, (None, None))
+        if on_done is not None:
+            on_done(result)
 
-        def fail(exc: object) -> None:
-            self._relays.discard(relay)
-            relay.deleteLater()
-            if on_error is not None:
-                on_error(exc)  # type: ignore[arg-type]
-
-        relay.finished.connect(finish)
-        relay.failed.connect(fail)
-        self._pool.start(_Runnable(fn, relay))
+    def _on_failed(self, number: int, exc: object) -> None:
+        _on_done, on_error = self._callbacks.pop(number, (None, None))
+        if on_error is not None:
+            on_error(exc)  # type: ignore[arg-type]
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)

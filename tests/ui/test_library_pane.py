@@ -107,3 +107,21 @@ def test_best_match_ranks_the_most_relevant_first(make_window, qtbot, library: L
         pane.search.setText("herons")
     titles = [window.model.index(r).data() for r in range(window.model.rowCount())]
     assert titles[:2] == ["Herons", "Owls"]
+
+
+def test_search_pages_load_in_the_background(qtbot, library: Library) -> None:
+    from reader.ui.tasks import TaskRunner
+
+    fill(library, PAGE_SIZE + 20)
+    tasks = TaskRunner()
+    model = LibraryListModel(LibraryAccess(library), tasks)
+    with qtbot.waitSignal(model.query_applied, timeout=5000):
+        model.set_query("herons", "newest")
+    assert model.rowCount() == PAGE_SIZE
+    with qtbot.waitSignal(model.rowsInserted, timeout=5000):
+        model.fetchMore(QModelIndex())
+        model.fetchMore(QModelIndex())  # asked twice while the page is on its way: fetched once
+        assert model.rowCount() == PAGE_SIZE  # nothing waited for on this thread
+    assert model.rowCount() == PAGE_SIZE + 20
+    assert not model.canFetchMore(QModelIndex())
+    tasks.wait(5000)
