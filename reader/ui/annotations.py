@@ -149,6 +149,7 @@ class HighlightController(QObject):
     changed = Signal()  # the article's highlights changed (or another article was opened)
     deleted = Signal(str)  # quote preview of a highlight just deleted (undo is available)
     failed = Signal(str)  # a message for a person
+    note_requested = Signal(str)  # annotation id: the panel opens its note editor
 
     def __init__(self, library: Library, view: ReadingView, parent: QObject | None = None):
         super().__init__(parent)
@@ -380,8 +381,6 @@ class HighlightController(QObject):
         if actions and first is not None:
             menu.insertSeparator(first)
         return menu
-
-    note_requested = Signal(str)  # annotation id: the panel opens its note editor
 
 
 # -- the panel ------------------------------------------------------------------------------
@@ -672,6 +671,7 @@ class HighlightsFeature(QObject):
         view.rebuilt.connect(self._on_view_rebuilt)
         self.panel.all_requested.connect(self.show_all)
         self.controller.deleted.connect(self._on_deleted)
+        self.controller.note_requested.connect(self._on_note_requested)
         self.controller.failed.connect(self._show_error)
 
     def _action(self, text: str, shortcut: str, slot: Callable[[], object], menu: QMenu) -> QAction:
@@ -706,6 +706,10 @@ class HighlightsFeature(QObject):
                     action=("Show Highlights", self.dock.show),
                     timeout_ms=HINT_TIMEOUT_MS,
                 )
+
+    def _on_note_requested(self, annotation_id: str) -> None:
+        self.dock.show()  # the panel holds the note box
+        self.panel.edit_note(annotation_id)
 
     def _on_note(self) -> None:
         annotation = self.controller.at_cursor()

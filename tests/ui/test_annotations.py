@@ -273,3 +273,20 @@ def test_hovering_a_highlight_shows_its_note_and_the_entity_under_it(make_window
     assert "Dmitry Peskov" in tip  # what the entity tooltip says is kept
     elsewhere = view.cursorRect(view.cursor_for(0, 0)).center()
     assert window.highlights.controller.tooltip_at(elsewhere) is None
+
+
+def test_add_note_from_the_menu_opens_the_hidden_panel_on_that_highlight(
+    make_window, qtbot
+) -> None:
+    window = make_window()
+    _open_sample(window)
+    window.highlights.dock.hide()
+    stored = _highlight(window, qtbot)
+    view = window.reading_view
+    inside = view.cursorRect(view.cursor_for(stored.start + 3, stored.start + 3)).center()
+    menu = window.highlights.controller.context_menu(inside)
+    next(a for a in menu.actions() if a.text() == "Add Note…").trigger()
+    panel = window.highlights.panel
+    assert window.highlights.dock.isVisible()
+    assert panel.selected_id() == stored.id
+    qtbot.waitUntil(panel.note_edit.hasFocus, timeout=2000)
