@@ -87,6 +87,12 @@ def test_lists_and_quotes_are_kept_with_their_kinds() -> None:
     assert quotes and quotes[0].startswith("“This is the biggest change")
 
 
+def test_a_short_list_is_not_dropped() -> None:
+    article = load("short-list.html")
+    items = [b.text for b in article.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert items == ["bridges", "lanes", "toilets"]
+
+
 def test_an_embedded_post_is_kept_as_a_quote() -> None:
     article = load("embedded-post.html")
     quotes = [b.text for b in article.blocks if b.kind is BlockKind.QUOTE]

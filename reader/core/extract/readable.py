@@ -16,6 +16,8 @@ import lxml.html
 from readability import Document
 from readability.readability import REGEXES
 
+MIN_LIST_ITEMS = 2
+MAX_LIST_LINK_DENSITY = 0.3
 _DROP_TAGS = ("script", "style", "noscript", "link", "template")
 
 
@@ -74,6 +76,19 @@ class ReadableDocument(Document):  # type: ignore[misc]
         # of the element (a third of its run time); collapsing whitespace gives the same lengths.
         link_length = sum(_text_length(a) for a in elem.iterdescendants("a"))
         return link_length / max(_text_length(elem), 1)
+
+    def get_preserved_elements(self, node: lxml.html.HtmlElement) -> dict[Any, bool]:
+        # Readability drops a list whose text is short (under 25 characters: "eggs, milk,
+        # flour"); a list of plain items inside the article is article text.
+        allowed: dict[Any, bool] = super().get_preserved_elements(node)
+        for elem in node.iterdescendants("ul", "ol"):
+            if (
+                len(elem.findall("li")) >= MIN_LIST_ITEMS
+                and self.class_weight(elem) >= 0
+                and self.get_link_density(elem) < MAX_LIST_LINK_DENSITY
+            ):
+                allowed[elem] = True
+        return allowed
 
     def get_clean_html(self) -> str:
         self.article = self.html
