@@ -277,6 +277,12 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             id="a-year-is-a-date",
         ),
         pytest.param(
+            "Joe Biden Monday said no. On Monday, talks failed.",
+            [("Joe Biden Monday", "PERSON"), ("Monday", "DATE")],
+            [("Joe Biden Monday", "PERSON"), ("Monday", "DATE")],
+            id="a-day-swept-into-a-name-stays-a-date",
+        ),
+        pytest.param(
             "Syrian President Bashar al-Assad fled.",
             [("Syrian President Bashar al-Assad", "PERSON")],
             [("Syrian", "NORP"), ("Bashar al-Assad", "PERSON")],

@@ -265,7 +265,7 @@ def _person_tails(spans: Iterable[Span], text: str) -> dict[str, list[str]]:
             continue
         for k in range(1, len(parts)):
             tail = " ".join(parts[k:])
-            if not tail[:1].isupper() or len(tail) < 2 or _is_title(tail):
+            if not tail[:1].isupper() or len(tail) < 2 or _is_title(tail) or _not_a_name(tail):
                 continue
             if name not in tails[tail]:
                 tails[tail].append(name)
@@ -273,9 +273,31 @@ def _person_tails(spans: Iterable[Span], text: str) -> dict[str, list[str]]:
             # Names like "Tedros Adhanom Ghebreyesus" are shortened to the first one.
             firsts[parts[0]].add(name)
     for first, names in firsts.items():
-        if len(names) == 1 and first not in tails and len(first) > 2 and not _is_title(first):
+        if (
+            len(names) == 1
+            and first not in tails
+            and len(first) > 2
+            and not _is_title(first)
+            and not _not_a_name(first)
+        ):
             tails[first].append(next(iter(names)))
     return tails
+
+
+_WEEKDAYS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+
+
+def _not_a_name(word: str) -> bool:
+    """Words a model sometimes sweeps into a person span that are no part of the name."""
+    lowered = word.lower()
+    return (
+        lowered in _WEEKDAYS
+        or lowered in lexicon.COMMON_WORDS
+        or word in lexicon.places()
+        or word in lexicon.demonyms()
+    )
 
 
 def _choose_label(form: str, votes: Counter[str], person_tails: dict[str, list[str]]) -> str:
