@@ -103,3 +103,37 @@ def test_file_menu_opens_import_and_export(make_window, qtbot) -> None:  # type:
     export = window.findChild(ExportDialog)
     assert export is not None and export.isVisible()
     export.close()
+
+
+def test_cli_pdf_export_works_without_a_window(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    data = tmp_path / "data"
+    with Library(data / "library.sqlite3") as library:
+        library.ensure_sample()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reader.cli",
+            "--data-dir",
+            str(data),
+            "export",
+            "--format",
+            "pdf",
+            str(tmp_path / "all.pdf"),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 article exported" in done.stdout
+    assert (tmp_path / "all.pdf").read_bytes().startswith(b"%PDF")
