@@ -65,6 +65,12 @@ def test_captions_and_credits_are_kept_as_an_image_block() -> None:
     body_kept(article)
 
 
+def test_a_caption_in_a_wrapper_with_a_negative_class_name_is_kept() -> None:
+    article = load("caption-in-wrapper.html")
+    images = [b.text for b in article.blocks if b.kind is BlockKind.IMAGE]
+    assert images == ["The river walk at dusk. Photo: Jane Roe / Gazette"]
+
+
 def test_a_repeated_caption_appears_once() -> None:
     article = load("repeated-caption.html")
     assert article.text.count("Photo: Jane Roe / Gazette") == 1

@@ -18,6 +18,7 @@ from readability.readability import REGEXES
 
 MIN_LIST_ITEMS = 2
 MAX_LIST_LINK_DENSITY = 0.3
+MAX_FIGURE_WRAPPER_CHARS = 500
 _DROP_TAGS = ("script", "style", "noscript", "link", "template")
 
 
@@ -85,6 +86,16 @@ class ReadableDocument(Document):  # type: ignore[misc]
             if (
                 len(elem.findall("li")) >= MIN_LIST_ITEMS
                 and self.class_weight(elem) >= 0
+                and self.get_link_density(elem) < MAX_LIST_LINK_DENSITY
+            ):
+                allowed[elem] = True
+        # A wrapper around a captioned picture ("image-meta", "media") scores as negative by its
+        # class name; the picture and its caption and credit are part of the article.
+        for elem in node.iterdescendants("div", "section"):
+            if (
+                elem.find(".//figcaption") is not None
+                and elem.find(".//p") is None
+                and _text_length(elem) <= MAX_FIGURE_WRAPPER_CHARS
                 and self.get_link_density(elem) < MAX_LIST_LINK_DENSITY
             ):
                 allowed[elem] = True
