@@ -98,7 +98,7 @@ def test_teaser_snippets_before_the_headline_are_not_the_article() -> None:
 
 
 def test_a_plain_note_stays_whole() -> None:
-    note = "Shopping\n\n- eggs\n\n- flour\n\nCall the plumber about the kitchen tap.\n"
+    note = "Shopping\n- eggs\n- flour\n\nCall the plumber\nabout the kitchen tap.\n"
     article = extract(RawPage(data=note.encode(), content_type="text/plain"))
     assert article.title == "Shopping"
     assert [b.text for b in article.blocks] == [

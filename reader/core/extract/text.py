@@ -343,8 +343,32 @@ def _is_credit(block: str) -> bool:
     return bool(_CREDIT.search(block)) or ("contributed" in block.lower() and _words(block) < 20)
 
 
-def _note(paragraphs: list[str], url: str | None) -> Article:
+def note_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a note: as `split_paragraphs`, but list items and headings on lines of their
+    own stay separate even without blank lines between them."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs: list[str] = []
+    for chunk in re.split(r"\n[ \t\f\v]*\n", text):
+        current: list[str] = []
+        for line in chunk.splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            if _MARKDOWN_LINE.match(line + " ") and current:
+                paragraphs.append(" ".join(current))
+                current = []
+            current.append(line)
+            if line.startswith("#"):
+                paragraphs.append(" ".join(current))
+                current = []
+        if current:
+            paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _note(text: str, url: str | None) -> Article:
     """A note stays whole: the first short line is its title, markdown headings become headings."""
+    paragraphs = note_paragraphs(text)
     title = ""
     first = paragraphs[0]
     if first.startswith("#") or (len(first) <= 120 and not first.rstrip().endswith((".", ":"))):
@@ -378,14 +402,14 @@ def extract_text(text: str, url: str | None = None) -> Article:
     if not paragraphs:
         return Article(title="", blocks=(), url=url)
     if not looks_like_dump(paragraphs):
-        return _note(paragraphs, url)
+        return _note(text, url)
     parts, body = declutter(paragraphs)
     if not body:
-        return _note(paragraphs, url)
+        return _note(text, url)
     site = parts.site if parts.site and len(parts.site) <= 80 else None
     blocks = tuple(clean_blocks([Block(BlockKind.PARAGRAPH, p) for p in body], parts.title))
     if not blocks:
-        return _note(paragraphs, url)
+        return _note(text, url)
     return Article(
         title=parts.title[:MAX_TITLE_CHARS],
         blocks=blocks,
