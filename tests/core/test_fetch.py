@@ -209,6 +209,17 @@ def test_refused_connection_is_a_network_error() -> None:
         fetch.load(f"http://127.0.0.1:{port}/")
 
 
+def test_unknown_host_is_reported_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def no_such_host(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    with pytest.raises(NetworkError, match=r"Could not find the server news\.example"):
+        fetch.load("https://news.example/story")
+
+
 def test_other_schemes_are_refused() -> None:
     with pytest.raises(UnsupportedContentError):
         fetch.load("ftp://example.org/file.html")
