@@ -283,6 +283,12 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             id="a-day-swept-into-a-name-stays-a-date",
         ),
         pytest.param(
+            "He held a nine-hour vigil, said Sen. Brandon Creighton, R-Conroe.",
+            [("nine-hour", "DATE"), ("Brandon Creighton", "PERSON")],
+            [("nine-hour", "TIME"), ("Brandon Creighton", "PERSON"), ("Conroe", "GPE")],
+            id="durations-in-hours-and-party-places",
+        ),
+        pytest.param(
             "Syrian President Bashar al-Assad fled.",
             [("Syrian President Bashar al-Assad", "PERSON")],
             [("Syrian", "NORP"), ("Bashar al-Assad", "PERSON")],

@@ -102,6 +102,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     start, end = _trim(text, start, end, label)
     if label in ("CARDINAL", "DATE") and _CLOCK_TIME.fullmatch(text, start, end):
         label = "TIME"  # a clock reading or a race time: "2:13:44"
+    if label == "DATE" and _DURATION_IN_HOURS.search(text, start, end):
+        label = "TIME"  # "a nine-hour vigil", "a 10-minute break"
     if (
         label == "CARDINAL"
         and _YEAR.fullmatch(text, start, end)
@@ -178,6 +180,7 @@ _DATE_MODIFIER_BEFORE = re.compile(
     r" \Z"
 )
 _DATE_MODIFIER_AFTER = re.compile(r" (?:ago|earlier|later)\b")
+_DURATION_IN_HOURS = re.compile(r"(?:\b|-)(?:hours?|minutes?|seconds)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_BEFORE = re.compile(
     r"\b(?:[Ii]n|[Ss]ince|the|[Oo]f|by|[Ff]rom|until|before|after|during|early|late|mid-?) ?\Z"
@@ -346,6 +349,7 @@ _PERSON_APPOSITIVE = re.compile(
     r"(?<![\w’'-])((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)? ){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
     r"(?:, who |, \d{1,3}, | of (?:the )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b)"
 )
+_PARTY_AND_PLACE = re.compile(r"(?<=, )[RDI]-([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 _PLACE_AFTER_NEAR = re.compile(r"\b(?:near|outside) ([A-Z][a-z]+)\b(?! [A-Z])")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?")
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) \Z")
@@ -374,6 +378,8 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
                 and name not in lexicon.places()
             ):
                 found.append((match.start(1), match.start(1) + len(name), label))
+    for match in _PARTY_AND_PLACE.finditer(text):
+        found.append((match.start(1), match.end(1), "GPE"))  # "Sen. Brandon Creighton, R-Conroe"
     for match in _PERSON_APPOSITIVE.finditer(text):
         name = match.group(1)
         place = match.group(2)
