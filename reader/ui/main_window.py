@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer, QUrl
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self.typography: Typography = load_typography(settings)
         self.theme: Theme = resolve_theme(self.typography.theme)
         self.entities = EntityController(self.access, loader.tasks, load_recogniser, parent=self)
-        self._pending_delete: int | None = None
+        self._entities_by_key: dict[str, Entity] = {}
 
         self.library_pane = LibraryPane(self.access, loader.tasks, lambda: self.theme)
         self.list_view = self.library_pane.list_view
@@ -553,8 +554,6 @@ class MainWindow(QMainWindow):
         else:
             self.entity_panel.set_status("")
 
-    _entities_by_key: dict[str, Entity] = {}  # noqa: RUF012 - replaced per article, never mutated
-
     def _on_entities_recognised(self, article_id: int) -> None:
         if article_id != self.current_id:
             return
@@ -624,8 +623,6 @@ class MainWindow(QMainWindow):
         self.list_view.viewport().update()
 
     def apply_theme(self, name: str) -> None:
-        from dataclasses import replace
-
         self.apply_typography(replace(self.typography, theme=name))
 
     def _on_color_scheme_changed(self, _scheme: object) -> None:

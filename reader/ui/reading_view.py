@@ -523,8 +523,8 @@ class ReadingView(QTextBrowser):
 
     @staticmethod
     def _insert_text(cursor: QTextCursor, text: str, fmt: QTextCharFormat) -> None:
-        if text.startswith(BYTE_ORDER_MARK) and cursor.atBlockStart():
-            # Qt drops a byte order mark at the start of a block; keep it, so offsets still map.
+        if text.startswith(BYTE_ORDER_MARK):
+            # Qt drops a byte order mark that starts an insertion; keep it, so offsets still map.
             start = cursor.position()
             cursor.insertText("x" + text, fmt)
             first = QTextCursor(cursor.document())
