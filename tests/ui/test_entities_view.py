@@ -152,3 +152,15 @@ def test_entity_filters_are_offered_in_the_library(make_window, qtbot) -> None:
     with qtbot.waitSignal(window.model.query_applied, timeout=5000):
         box.setCurrentIndex(index)
     assert window.model.rowCount() == 1
+
+
+def test_the_real_model_marks_the_sample(make_window, qtbot) -> None:
+    from reader.ui.controllers import load_default_recogniser
+
+    window = make_window(model=load_default_recogniser)
+    with qtbot.waitSignal(window.entities.recognised, timeout=60_000):
+        window.open_article(sample_id(window))  # most likely before the model is ready
+    view = window.reading_view
+    assert background_at(view, "Dmitry Peskov") == QColor(window.theme.entity["PERSON"])
+    assert background_at(view, "Istanbul") == QColor(window.theme.entity["PLACE"])
+    assert "Vladimir Putin" in [e.name for e in window.library.entities(sample_id(window))]
