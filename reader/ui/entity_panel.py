@@ -123,6 +123,7 @@ class EntityPanel(QWidget):
                 parent.addChild(child)
             self.tree.addTopLevelItem(parent)
             parent.setExpanded(group not in DEFAULT_HIDDEN_GROUPS)
+        self.library_button.setVisible(bool(self.mentions))
         self._update_button()
 
     def _name(self, key: str) -> str:

@@ -97,10 +97,12 @@ class LibraryPane(QWidget):
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setAcceptDrops(False)
         layout.addWidget(self.list_view, 1)
-        self.empty_label = QLabel("No articles match.", self.list_view)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = QLabel("No articles match.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty_label.setContentsMargins(12, 40, 12, 0)
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
+        layout.addWidget(self.empty_label, 1)
         self.count_label = QLabel()
         self.count_label.setContentsMargins(4, 0, 0, 4)
         layout.addWidget(self.count_label)
@@ -211,8 +213,8 @@ class LibraryPane(QWidget):
             self.empty_label.setText(
                 "No articles match." if self.query() else "Your library is empty."
             )
-            self.empty_label.setGeometry(self.list_view.viewport().rect())
         self.empty_label.setVisible(empty)
+        self.list_view.setVisible(not empty)
 
     # -- selection ------------------------------------------------------------------------
 

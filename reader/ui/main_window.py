@@ -406,7 +406,8 @@ class MainWindow(QMainWindow):
         self.open_article(article_id)
 
     def _on_load_failed(self, source: str, message: str) -> None:
-        self.message_bar.show_error(f"Could not open {source}. {message}")
+        # Most reasons already name the file or address; say it once.
+        self.message_bar.show_error(message if source in message else f"{source}: {message}")
 
     def _on_load_cancelled(self, source: str) -> None:
         self.message_bar.show_info(f"Stopped loading {source}.", timeout_ms=3000)
