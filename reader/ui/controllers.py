@@ -57,6 +57,8 @@ class ArticleLoader(QObject):
         super().__init__(parent)
         # Images are archived with the article when it is saved, so reading never fetches.
         self._fetch_image = fetch_image if fetch_image is not None else http_image_fetcher()
+        # Once the entity model is loaded, articles get their entities as they are saved.
+        self.recognise: Recognise | None = None
         self._library_path = library_path
         self._tasks = tasks
         self._load_source = load_source or fetch.load
@@ -86,7 +88,9 @@ class ArticleLoader(QObject):
                 return None
             self.progressed.emit(source, "Saving")
             # This thread's own connection.
-            library = Library(self._library_path, fetch_image=self._fetch_image)
+            library = Library(
+                self._library_path, fetch_image=self._fetch_image, recognise=self.recognise
+            )
             try:
                 return library.add_article(article, raw)
             finally:
@@ -176,6 +180,11 @@ class EntityController(QObject):
     @property
     def ready(self) -> bool:
         return self._recognise is not None
+
+    @property
+    def recogniser(self) -> Recognise | None:
+        """The loaded recogniser, for work that runs in other threads (None until ready)."""
+        return self._recognise
 
     def stop(self) -> None:
         """Forget queued articles and drop results still running (the window is closing)."""

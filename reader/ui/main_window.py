@@ -292,6 +292,7 @@ class MainWindow(QMainWindow):
         self.loader.failed.connect(self._on_load_failed)
         self.loader.cancelled.connect(self._on_load_cancelled)
         self.entities.recognised.connect(self._on_entities_recognised)
+        self.entities.model_ready.connect(self._on_model_ready)
         self.entities.model_failed.connect(self._on_model_failed)
         self.entities.recognition_failed.connect(self._on_recognition_failed)
         self.entity_panel.group_toggled.connect(self._on_group_toggled)
@@ -561,6 +562,9 @@ class MainWindow(QMainWindow):
         stored = self.access.stored_entities(article_id) or ([], [])
         self.reading_view.set_mentions(stored[0])
         self._show_entities(article_id, stored[0], stored[1], waiting=False)
+
+    def _on_model_ready(self) -> None:
+        self.loader.recognise = self.entities.recogniser
 
     def _on_model_failed(self, message: str) -> None:
         self.entity_panel.set_status(f"Entities are unavailable: {message}")

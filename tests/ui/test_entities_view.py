@@ -164,3 +164,18 @@ def test_the_real_model_marks_the_sample(make_window, qtbot) -> None:
     assert background_at(view, "Dmitry Peskov") == QColor(window.theme.entity["PERSON"])
     assert background_at(view, "Istanbul") == QColor(window.theme.entity["PLACE"])
     assert "Vladimir Putin" in [e.name for e in window.library.entities(sample_id(window))]
+
+
+def test_articles_loaded_after_the_model_is_ready_arrive_marked(
+    make_window, qtbot, tmp_path
+) -> None:
+    window = make_window()
+    qtbot.waitUntil(lambda: window.entities.ready, timeout=10_000)
+    note = tmp_path / "kremlin.txt"
+    note.write_text("A note\n\nThe Kremlin spoke in Istanbul on Thursday.\n", encoding="utf-8")
+    with qtbot.waitSignal(window.loader.loaded, timeout=10_000) as loaded:
+        window.open_source(str(note))
+    article_id = loaded.args[0]
+    assert window.library.has_entities(article_id)  # recognised while it was being saved
+    assert not window.entities.pending(article_id)
+    assert background_at(window.reading_view, "Kremlin") == QColor(window.theme.entity["ORG"])
