@@ -95,14 +95,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _screenshot(app, window, out: Path, tasks, library) -> int:  # type: ignore[no-untyped-def]
     """Wait for the entity highlights (the model loads in the background), then save a PNG."""
+    from reader.ui.controllers import is_english
+
     deadline = time.monotonic() + SCREENSHOT_WAIT_S
     app.processEvents()
+    article = window.reading_view.article
+    english = article is None or is_english(article)
     while time.monotonic() < deadline:
         app.processEvents()
         current = window.current_id
         if current is None or window.entities.error is not None:
             break
-        if window.entities.ready and not window.entities.pending(current):
+        if not window.entities.pending(current) and (
+            window.entities.ready or window.library.has_entities(current) or not english
+        ):
             break
         time.sleep(0.02)
     app.processEvents()

@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
             "Delete", QKeySequence.StandardKey.Delete, self.delete_current, article_menu
         )
         self.delete_action.setToolTip("Delete, with undo (Delete)")
+        self.tags_action = self._action("Tags…", "T", self.ask_tags, article_menu)
+        self.tags_action.setToolTip("Tags of this article (T)")
         article_menu.addSeparator()
         self.find_action = self._action(
             "Find in Article…", QKeySequence.StandardKey.Find, self.find_bar.open_bar, article_menu
@@ -469,7 +471,7 @@ class MainWindow(QMainWindow):
 
     def _set_article_actions_enabled(self, enabled: bool) -> None:
         for action in (self.read_action, self.favorite_action, self.archive_action,
-                       self.delete_action, self.find_action):  # fmt: skip
+                       self.delete_action, self.find_action, self.tags_action):  # fmt: skip
             action.setEnabled(enabled)
 
     def save_progress(self) -> None:
@@ -526,6 +528,26 @@ class MainWindow(QMainWindow):
             self.library_pane.select_row(min(row or 0, self.model.rowCount() - 1))
         else:
             self.show_empty_state()
+
+    def ask_tags(self) -> None:
+        if self.current_id is None:
+            return
+        current = ", ".join(self.library.tags(self.current_id))
+        text, ok = QInputDialog.getText(
+            self, "Tags", "Tags of this article, separated by commas:", text=current
+        )
+        if ok:
+            self.set_tags(text)
+
+    def set_tags(self, text: str) -> None:
+        """Replace the current article's tags with the comma-separated names in `text`."""
+        if self.current_id is None:
+            return
+        tags = [t.strip() for t in text.split(",") if t.strip()]
+        self.library.set_tags(self.current_id, tags)
+        self.model.update_summary(self.current_id, tags=tuple(self.library.tags(self.current_id)))
+        self._filters_timer.start()
+        self.message_bar.show_info("Tags: " + (", ".join(tags) or "none"), 2500)
 
     def focus_search(self) -> None:
         self.library_pane.search.setFocus()

@@ -285,3 +285,16 @@ def test_typing_in_the_search_field_is_not_taken_by_shortcuts(make_window, qtbot
     assert window.library_pane.search.text() == "jkfme"
     assert window.current_id == current
     assert not window.library.get(current).favorite
+
+
+def test_tagging_an_article_offers_the_tag_as_a_filter(make_window, qtbot) -> None:
+    window = make_window()
+    article_id = window.model.article_ids()[0]
+    window.open_article(article_id)
+    window.set_tags("Peace talks, world")
+    assert set(window.library.tags(article_id)) == {"Peace talks", "world"}
+    box = window.library_pane.filter_box
+    qtbot.waitUntil(lambda: box.findText("# world") >= 0, timeout=5000)
+    with qtbot.waitSignal(window.model.query_applied, timeout=5000):
+        box.setCurrentIndex(box.findText("# world"))
+    assert window.model.article_ids() == [article_id]
