@@ -375,6 +375,11 @@ class Library:
         self.path = path
         self.recognise = recognise
         self.fetch_image = fetch_image
+        if reanchor is None:
+            # Highlights follow every change of an article's text, whoever changes it.
+            from reader.core.annotations import library_reanchor
+
+            reanchor = library_reanchor
         self.reanchor = reanchor
         self.db: Database = open_database(path)
 
