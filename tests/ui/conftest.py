@@ -115,7 +115,7 @@ def make_window(qtbot, library: Library, settings: QSettings):  # type: ignore[n
         if show:
             window.show()
             window.windowHandle().requestActivate()  # shortcuts need the active window
-            qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+            qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
         return window
 
     yield make
