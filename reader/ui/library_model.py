@@ -202,7 +202,9 @@ class LibraryListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return summary.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{summary.title}\n{detail_line(summary)}"
+            tip = f"{summary.title}\n{detail_line(summary)}"
+            snippet = getattr(summary, "marked_snippet", None)  # a search hit says where
+            return f"{tip}\n\n{snippet('«', '»')}" if snippet is not None else tip
         if role == ArticleIdRole:
             return summary.id
         if role == SummaryRole:
