@@ -298,3 +298,44 @@ def test_tagging_an_article_offers_the_tag_as_a_filter(make_window, qtbot) -> No
     with qtbot.waitSignal(window.model.query_applied, timeout=5000):
         box.setCurrentIndex(box.findText("# world"))
     assert window.model.article_ids() == [article_id]
+
+
+def test_images_come_from_the_archive_not_the_network(make_window, library) -> None:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+
+    from reader.core.library import Library
+    from reader.core.models import Article, Block, BlockKind
+
+    picture = QImage(40, 20, QImage.Format.Format_RGB32)
+    picture.fill(QColor("#aa5500"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.save(buffer, "PNG")
+    fetched: list[str] = []
+
+    def fetch_image(url: str) -> tuple[bytes, str]:
+        fetched.append(url)
+        return bytes(data.data()), "image/png"
+
+    saver = Library(library.path, fetch_image=fetch_image)
+    article = Article(
+        title="With a picture",
+        url="https://news.example/story",
+        blocks=(
+            Block(BlockKind.PARAGRAPH, "Above the picture."),
+            Block(BlockKind.IMAGE, "The caption.", src="/img/boat.png"),
+        ),
+    )
+    article_id = saver.add_article(article)
+    saver.close()
+    assert fetched == ["https://news.example/img/boat.png"]  # once, when it was saved
+
+    window = make_window()
+    window.library_pane.apply_query(background=False)
+    window.open_article(article_id)
+    document = window.reading_view.document()
+    assert "boat.png" in document.toHtml()
+    assert "The caption." in window.reading_view.toPlainText()
+    assert fetched == ["https://news.example/img/boat.png"]  # reading fetched nothing
