@@ -86,7 +86,13 @@ def test_a_process_killed_while_adding_loses_nothing_it_committed(tmp_path: Path
         target=lambda: reported.extend(int(line) for line in child.stdout)  # type: ignore[union-attr]
     )
     reader.start()
-    time.sleep(rng.uniform(0.02, 0.4))
+    # Kill after a random number of committed adds, then a random instant into the next one:
+    # a kill timed by the clock alone misses a child that finishes early on an idle machine.
+    target = rng.randint(20, 500)
+    deadline = time.monotonic() + 60
+    while len(reported) < target and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    time.sleep(rng.uniform(0, 0.003))
     child.send_signal(signal.SIGKILL)
     child.wait()
     reader.join()
