@@ -271,11 +271,16 @@ def install(window: Any, menu: QMenu) -> None:
     from reader.ui.export_dialog import ExportDialog
 
     def open_import() -> None:
-        dialog = ImportDialog(window.library.path, window)
+        # Imported articles get their entities as they are saved once the model is ready.
+        entities = getattr(window, "entities", None)
+        recognise = getattr(entities, "recogniser", None)
+        dialog = ImportDialog(window.library.path, window, recognise=recognise)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         pane = getattr(window, "library_pane", None)
         if pane is not None:
-            dialog.imported.connect(lambda _report: (pane.apply_query(), pane.refresh_filters()))
+            dialog.imported.connect(
+                lambda _report: (pane.apply_query(), pane.refresh_filters(background=True))
+            )
         dialog.show()
 
     def open_export() -> None:
