@@ -36,6 +36,14 @@ MATCH_END = "\x03"
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_ARTICLE_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_IMAGES_PER_ARTICLE = 60
+UNBOUNDED_ID = 2**63 - 1  # above every article id
+# Articles never recognised, English or of unknown language; the partial index
+# `articles_unrecognised` holds exactly the first two conditions.
+UNRECOGNISED_SQL = (
+    "SELECT id FROM articles WHERE entities_at IS NULL AND deleted_at IS NULL AND id < ? "
+    "AND (lang IS NULL OR lang = '' OR lower(lang) = 'en' OR lower(lang) LIKE 'en-%') "
+    "ORDER BY id DESC LIMIT ?"
+)
 SETTING_ARCHIVE_IMAGES = "archive_images"
 
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "igshid", "_hsenc", "_hsmi"}
@@ -970,6 +978,15 @@ class Library:
         """Whether entities were recognised for the article's current text (maybe none found)."""
         found = self._value("SELECT entities_at FROM articles WHERE id = ?", [article_id])
         return found is not None
+
+    def unrecognised(self, limit: int = 20, before: int | None = None) -> list[int]:
+        """Ids of articles outside the trash whose entities were never recognised, newest first.
+
+        Only English articles or those of unknown language (entities are English-only); `before`
+        continues a walk below that id. Uses the `articles_unrecognised` partial index.
+        """
+        rows = self._rows(UNRECOGNISED_SQL, [before if before is not None else UNBOUNDED_ID, limit])
+        return [int(row[0]) for row in rows]
 
     def mentions(self, article_id: int) -> list[Mention]:
         rows = self._rows(

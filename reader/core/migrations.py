@@ -342,3 +342,13 @@ def m100_import_jobs(db: Database) -> None:
         " PRIMARY KEY (job_id, seq))"
     )
     db.execute("CREATE INDEX import_items_status ON import_items(job_id, status)")
+
+
+@migrations(name="m200_unrecognised_articles")
+def m200_unrecognised_articles(db: Database) -> None:
+    # Articles whose entities were never found (saved before the model was ready, imported,
+    # added without entities): the window works through them while idle, newest first.
+    db.execute(
+        "CREATE INDEX articles_unrecognised ON articles(id) "
+        "WHERE entities_at IS NULL AND deleted_at IS NULL"
+    )

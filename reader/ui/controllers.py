@@ -8,15 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from reader.core import fetch
 from reader.core.errors import ReadmarkError
 from reader.core.extract import extract
-from reader.core.library import FetchImage, Library, http_image_fetcher
+from reader.core.library import ArticleNotFoundError, FetchImage, Library, http_image_fetcher
 from reader.core.models import Article, Entity, Mention, RawPage
 from reader.ui.library_access import LibraryAccess
 from reader.ui.tasks import TaskRunner
+
+IDLE_BATCH = 8  # articles recognised per idle batch
+IDLE_DELAY_MS = 2000  # quiet time after the model loads or the user's last article
+IDLE_PAUSE_MS = 250  # between idle batches
+IDLE_RETRY_MS = 30_000  # after the library could not be read
 
 
 def readable_error(exc: BaseException) -> str:
@@ -176,6 +181,20 @@ class EntityController(QObject):
         self.error: str | None = None
         self._queue: list[tuple[int, Article]] = []
         self._running: int | None = None
+        # Idle work: articles never recognised, a small batch at a time, when nothing the user
+        # asked for is waiting. `idle_*` are attributes so tests can shorten the pauses.
+        self.idle_batch = IDLE_BATCH
+        self.idle_delay_ms = IDLE_DELAY_MS
+        self.idle_pause_ms = IDLE_PAUSE_MS
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self._run_idle_batch)
+        self._idle_running = False
+        self._idle_cursor: int | None = None  # the walk goes on below this id
+        self._idle_finished = False
+        self._idle_yield = threading.Event()  # the user is waiting: stop after this article
+        self._halt = threading.Event()
+        self.idle_recognised = 0  # articles recognised while idle, for the curious
 
     @property
     def ready(self) -> bool:
@@ -190,11 +209,18 @@ class EntityController(QObject):
         """Forget queued articles and drop results still running (the window is closing)."""
         self._queue.clear()
         self._stopped = True
+        self._halt.set()
+        self._idle_timer.stop()
 
     _stopped = False
 
     def pending(self, article_id: int) -> bool:
         return self._running == article_id or any(i == article_id for i, _ in self._queue)
+
+    @property
+    def idle_busy(self) -> bool:
+        """Whether older articles are still being worked through (or about to be)."""
+        return self._idle_running or self._idle_timer.isActive()
 
     def start(self) -> None:
         """Load the model in the background (once)."""
@@ -208,6 +234,7 @@ class EntityController(QObject):
         self._recognise = recognise
         self.model_ready.emit()
         self._pump()
+        self._schedule_idle(self.idle_delay_ms)
 
     def _on_model_error(self, exc: BaseException) -> None:
         self._loading = False
@@ -232,8 +259,13 @@ class EntityController(QObject):
         return None
 
     def _pump(self) -> None:
-        if self._recognise is None or self._running is not None or not self._queue:
+        if self._recognise is None or self._running is not None or self._stopped:
             return
+        if not self._queue:
+            self._schedule_idle(self.idle_delay_ms)
+            return
+        self._idle_yield.set()  # an idle batch stops after its current article
+        self._idle_timer.stop()
         article_id, article = self._queue.pop()  # the most recently opened first
         self._running = article_id
         recognise = self._recognise
@@ -255,3 +287,106 @@ class EntityController(QObject):
             self._pump()
 
         self._tasks.run(work, on_done=done, on_error=failed)
+
+    # -- idle work --------------------------------------------------------------------------
+
+    def wake_idle(self) -> None:
+        """Look for articles without entities again (new ones may have been saved)."""
+        self._idle_finished = False
+        self._idle_cursor = None
+        self._schedule_idle(self.idle_delay_ms)
+
+    def _schedule_idle(self, delay_ms: int) -> None:
+        if (
+            self._recognise is None
+            or self._stopped
+            or self._idle_finished
+            or self._idle_running
+            or self._running is not None
+            or self._queue
+        ):
+            return
+        self._idle_timer.start(delay_ms)
+
+    def _run_idle_batch(self) -> None:
+        if self._recognise is None or self._stopped or self._running is not None or self._queue:
+            return  # the user's articles first; `_pump` schedules this again
+        self._idle_running = True
+        self._idle_yield.clear()
+        recognise = self._recognise
+        path = self._access.path
+        limit, before = self.idle_batch, self._idle_cursor
+        halt, give_way = self._halt, self._idle_yield
+
+        def work() -> _IdleBatch:
+            return recognise_unrecognised(path, recognise, limit, before, halt, give_way)
+
+        def done(batch: _IdleBatch) -> None:
+            self._idle_running = False
+            if self._stopped:
+                return
+            self._idle_cursor = batch.cursor
+            self._idle_finished = batch.finished
+            self.idle_recognised += len(batch.recognised)
+            for article_id in batch.recognised:
+                self.recognised.emit(article_id)
+            if self._queue:
+                self._pump()
+            else:
+                self._schedule_idle(self.idle_pause_ms)
+
+        def failed(exc: BaseException) -> None:
+            # The library could not be read (locked, gone): try again later, from the start.
+            self._idle_running = False
+            self._idle_cursor = None
+            if not self._stopped:
+                self._schedule_idle(max(self.idle_delay_ms, IDLE_RETRY_MS))
+
+        self._tasks.run(work, on_done=done, on_error=failed)
+
+
+@dataclass(slots=True)
+class _IdleBatch:
+    recognised: list[int]
+    cursor: int | None  # where the next batch starts (below this id)
+    finished: bool  # no older article is left
+
+
+def recognise_unrecognised(
+    path: Path,
+    recognise: Recognise,
+    limit: int,
+    before: int | None,
+    halt: threading.Event,
+    give_way: threading.Event,
+) -> _IdleBatch:
+    """Recognise up to `limit` articles never recognised (a worker thread's job).
+
+    Stops early, between articles, when `halt` (closing) or `give_way` (the user opened an
+    article) is set; an article the recogniser fails on is skipped, not retried.
+    """
+    library = Library(path)  # this thread's own connection
+    recognised: list[int] = []
+    cursor = before
+    try:
+        ids = library.unrecognised(limit, before)
+        for article_id in ids:
+            if halt.is_set() or give_way.is_set():
+                return _IdleBatch(recognised, cursor, False)
+            cursor = article_id
+            if library.has_entities(article_id):
+                continue  # opened and recognised meanwhile
+            try:
+                article = library.get(article_id).article
+                mentions, entities = split_result(recognise(article))
+                if halt.is_set():
+                    break
+                library.set_entities(article_id, mentions, entities)
+            except ArticleNotFoundError:
+                continue  # deleted for good meanwhile
+            except Exception:  # one bad article must not stop the others
+                continue
+            recognised.append(article_id)
+        return _IdleBatch(recognised, cursor, len(ids) < limit)
+    finally:
+        library.close()
