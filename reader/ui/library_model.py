@@ -76,6 +76,9 @@ class LibraryListModel(QAbstractListModel):
         self.query = query
         if sort is not None:
             self.sort = sort
+        # Rows hidden so far were changed in the library before this query reads it; the Trash
+        # must show a deleted article, the list a restored one.
+        self._hidden.clear()
         self._generation += 1
         generation = self._generation
         query, sort_key, path = self.query, self.sort, self._access.path

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,11 +31,13 @@ from reader.ui.theme import GROUP_SINGULAR, Theme, group_of
 
 SEARCH_DEBOUNCE_MS = 150
 TOP_ENTITY_FILTERS = 25
+TRASH_FILTER = "is:trash"
 BASE_FILTERS = (
     ("All articles", ""),
     ("Unread", "is:unread"),
     ("Favourites", "is:favorite"),
     ("Archive", "is:archived"),
+    ("Trash", TRASH_FILTER),
 )
 
 
@@ -79,6 +82,19 @@ class LibraryPane(QWidget):
         row.addWidget(self.filter_box, 3)
         row.addWidget(self.sort_box, 2)
         layout.addLayout(row)
+        # Shown in the Trash: what can be done with deleted articles.
+        self.trash_bar = QWidget()
+        trash_row = QHBoxLayout(self.trash_bar)
+        trash_row.setContentsMargins(0, 0, 0, 0)
+        self.restore_button = QPushButton("&Restore")
+        self.restore_button.setToolTip("Put the selected article back in the library (R)")
+        self.empty_trash_button = QPushButton("&Empty Trash…")
+        self.empty_trash_button.setToolTip("Delete every article in the trash for good")
+        trash_row.addWidget(self.restore_button)
+        trash_row.addWidget(self.empty_trash_button)
+        trash_row.addStretch(1)
+        self.trash_bar.hide()
+        layout.addWidget(self.trash_bar)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
@@ -128,8 +144,19 @@ class LibraryPane(QWidget):
         token = str(self.filter_box.currentData() or "")
         return " ".join(p for p in (token, self.search.text().strip()) if p)
 
+    def in_trash(self) -> bool:
+        """Whether the list shows the trash."""
+        return self.filter_box.currentData() == TRASH_FILTER
+
+    def show_filter(self, token: str) -> None:
+        """Choose a filter of the list by its query ("" for all articles, TRASH_FILTER...)."""
+        index = self.filter_box.findData(token)
+        if index >= 0 and index != self.filter_box.currentIndex():
+            self.filter_box.setCurrentIndex(index)
+
     def apply_query(self, background: bool = True) -> None:
         self._debounce.stop()
+        self.trash_bar.setVisible(self.in_trash())
         sort = str(self.sort_box.currentData() or "newest")
         self.model.set_query(self.query(), sort, background=background)
 
@@ -210,9 +237,15 @@ class LibraryPane(QWidget):
         self.count_label.setText(f"{rows}{more} article{'s' if rows != 1 else ''}")
         empty = rows == 0
         if empty:
-            self.empty_label.setText(
-                "No articles match." if self.query() else "Your library is empty."
-            )
+            if self.in_trash():
+                message = (
+                    "No deleted articles match."
+                    if self.search.text().strip()
+                    else ("The trash is empty.")
+                )
+            else:
+                message = "No articles match." if self.query() else "Your library is empty."
+            self.empty_label.setText(message)
         self.empty_label.setVisible(empty)
         self.list_view.setVisible(not empty)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -39,11 +40,17 @@ from reader.core import fetch
 from reader.core.library import Library
 from reader.core.models import Entity, Mention
 from reader.ui.annotations import install as install_highlights
-from reader.ui.controllers import ArticleLoader, EntityController, Recognise, is_english
+from reader.ui.controllers import (
+    ArticleLoader,
+    EntityController,
+    Recognise,
+    is_english,
+    readable_error,
+)
 from reader.ui.entity_panel import EntityPanel
 from reader.ui.find_bar import FindBar
 from reader.ui.library_access import LibraryAccess
-from reader.ui.library_pane import LibraryPane
+from reader.ui.library_pane import TRASH_FILTER, LibraryPane
 from reader.ui.message_bar import MessageBar
 from reader.ui.reading_view import ReadingView
 from reader.ui.theme import (
@@ -92,6 +99,8 @@ def source_from_mime(mime: QMimeData) -> str | None:
 
 
 class MainWindow(QMainWindow):
+    trash_emptied = Signal(int)  # how many articles were deleted for good
+
     def __init__(
         self,
         library: Library,
@@ -194,6 +203,15 @@ class MainWindow(QMainWindow):
             "Delete", QKeySequence.StandardKey.Delete, self.delete_current, article_menu
         )
         self.delete_action.setToolTip("Delete, with undo (Delete)")
+        self.restore_action = self._action("Restore from Trash", "R", self.restore_current,
+                                           article_menu)  # fmt: skip
+        self.restore_action.setToolTip("Put this article back in the library (R)")
+        self.empty_trash_action = self._action("Empty Trash…", None, self.empty_trash,
+                                               article_menu)  # fmt: skip
+        self.show_trash_action = self._action(
+            "Show Trash", "Ctrl+Shift+Delete",
+            lambda: self.library_pane.show_filter(TRASH_FILTER), article_menu,
+        )  # fmt: skip
         self.tags_action = self._action("Tags…", "T", self.ask_tags, article_menu)
         self.tags_action.setToolTip("Tags of this article (T)")
         article_menu.addSeparator()
@@ -288,6 +306,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.library_pane.article_selected.connect(self._on_article_selected)
+        self.library_pane.restore_button.clicked.connect(self.restore_current)
+        self.library_pane.empty_trash_button.clicked.connect(self.empty_trash)
         self.loader.started.connect(self._on_load_started)
         self.loader.progressed.connect(self._on_load_progressed)
         self.loader.loaded.connect(self._on_loaded)
@@ -442,10 +462,11 @@ class MainWindow(QMainWindow):
         self.read_action.setChecked(True)
         self.favorite_action.setChecked(saved.favorite)
         self.archive_action.setChecked(saved.archived)
+        self._show_trashed(saved.deleted_at is not None)
         self.library_pane.select_id(article_id)
 
     def _mark_opened(self, article_id: int) -> None:
-        if article_id != self.current_id:
+        if article_id != self.current_id or self.current_trashed:
             return
         try:
             self.access.mark_opened(article_id)
@@ -473,9 +494,115 @@ class MainWindow(QMainWindow):
         for action in (self.read_action, self.favorite_action, self.archive_action,
                        self.delete_action, self.find_action, self.tags_action):  # fmt: skip
             action.setEnabled(enabled)
+        self.restore_action.setEnabled(False)
+        self.library_pane.restore_button.setEnabled(False)
+        if not enabled:
+            self.current_trashed = False
+            self._dismiss_trash_note()
+
+    # -- trash ----------------------------------------------------------------------------
+
+    current_trashed = False  # the open article is in the trash: shown read-only
+    _trash_note = "This article is in the trash."
+
+    def _show_trashed(self, trashed: bool) -> None:
+        """A trashed article is read, not changed: only Restore (and find) stay available."""
+        self.current_trashed = trashed
+        for action in (self.read_action, self.favorite_action, self.archive_action,
+                       self.delete_action, self.tags_action):  # fmt: skip
+            action.setEnabled(not trashed)
+        highlights = getattr(self, "highlights", None)
+        for name in ("highlight_action", "note_action"):
+            action = getattr(highlights, name, None)
+            if isinstance(action, QAction):
+                action.setEnabled(not trashed)
+        self.restore_action.setEnabled(trashed)
+        self.library_pane.restore_button.setEnabled(trashed)
+        if trashed:
+            self.message_bar.show_message(
+                "info", f"{self._trash_note} Restore it to read it as usual (R).",
+                action=("Restore", self.restore_current),
+            )  # fmt: skip
+        else:
+            self._dismiss_trash_note()
+
+    def _dismiss_trash_note(self) -> None:
+        if self.message_bar.kind == "info" and self.message_bar.label.text().startswith(
+            self._trash_note
+        ):
+            self.message_bar.dismiss()
+
+    def restore_current(self) -> None:
+        """Put the open article, which is in the trash, back in the library."""
+        article_id = self.current_id
+        if article_id is None or not self.current_trashed:
+            return
+        title = self.reading_view.article.title if self.reading_view.article else "article"
+        row = self.model.row_of(article_id)
+        self.access.restore(article_id)
+        self._show_trashed(False)
+        self._set_article_actions_enabled(True)
+        self.library_pane.list_view.setFocus()
+        if self.library_pane.in_trash():
+            self.model.hide_article(article_id)
+            if self.model.rowCount():
+                self.library_pane.select_row(min(row or 0, self.model.rowCount() - 1))
+        self._filters_timer.start()
+        self.message_bar.show_info(f"Restored “{title}”.", 4000)
+
+    def empty_trash(self) -> None:
+        """Delete every article in the trash for good, after asking; runs in the background."""
+        trashed = self.library.count(TRASH_FILTER)
+        if not trashed:
+            self.message_bar.show_info("The trash is empty.", 3000)
+            return
+        answer = QMessageBox.question(
+            self,
+            "Empty Trash",
+            f"Delete the {trashed} article{'s' if trashed != 1 else ''} in the trash for good?"
+            "\nThis cannot be undone.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.empty_trash_action.setEnabled(False)
+        self.library_pane.empty_trash_button.setEnabled(False)
+        path = self.library.path
+
+        def work() -> int:
+            library = Library(path)  # this thread's own connection
+            try:
+                return library.empty_trash()
+            finally:
+                library.close()
+
+        def finished() -> None:
+            self.empty_trash_action.setEnabled(True)
+            self.library_pane.empty_trash_button.setEnabled(True)
+
+        def done(count: int) -> None:
+            finished()
+            if self.current_trashed:
+                self.show_empty_state()
+                self.reading_view.show_message(
+                    "Deleted for good", "The trash was emptied. Pick an article on the left."
+                )
+            self.library_pane.apply_query(background=False)
+            self._filters_timer.start()
+            self.trash_emptied.emit(count)
+            self.message_bar.show_info(
+                f"Deleted {count} article{'s' if count != 1 else ''} for good.", 4000
+            )
+
+        def failed(exc: BaseException) -> None:
+            finished()
+            self.message_bar.show_error(f"The trash could not be emptied: {readable_error(exc)}")
+
+        self.loader.tasks.run(work, on_done=done, on_error=failed)
 
     def save_progress(self) -> None:
-        if self.current_id is None or self.reading_view.article is None:
+        if self.current_id is None or self.reading_view.article is None or self.current_trashed:
             return
         try:
             self.access.set_progress(self.current_id, self.reading_view.progress())
