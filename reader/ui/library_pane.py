@@ -234,7 +234,8 @@ class LibraryPane(QWidget):
     def _update_counts(self) -> None:
         rows = self.model.rowCount()
         more = "+" if self.model.canFetchMore(QModelIndex()) else ""
-        self.count_label.setText(f"{rows}{more} article{'s' if rows != 1 else ''}")
+        where = " in the trash" if self.in_trash() else ""
+        self.count_label.setText(f"{rows}{more} article{'s' if rows != 1 else ''}{where}")
         empty = rows == 0
         if empty:
             if self.in_trash():

@@ -827,6 +827,7 @@ class MainWindow(QMainWindow):
             f"QMenu::item:selected {{ background: {theme.selection}; }}"
             f"QMenuBar::item {{ color: {theme.text}; }}"
             f"QToolButton:checked {{ background: {theme.selection}; }}"
+            f"QToolButton:disabled {{ color: {theme.muted}; background: transparent; }}"
             f"QToolButton:hover {{ background: {theme.selection}; }}"
             f"QToolTip {{ background: {theme.page}; color: {theme.text};"
             f" border: 1px solid {theme.muted}; padding: 4px; }}"
