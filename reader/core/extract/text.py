@@ -9,6 +9,7 @@ blocks cost), anchored after the headline when the headline is found, and cut wh
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -303,12 +304,15 @@ def declutter(blocks: list[str]) -> tuple[TitleParts, list[str]]:
     _, start, end = pieces[chosen]
     segments = [(start, end)]
     # A teaser box in the middle of an article ("More from UK" and a few headlines) is skipped
-    # when the article visibly goes on after it: several paragraphs and no comment furniture.
+    # when the article visibly goes on after it: several paragraphs, some of them in a row (lone
+    # snippets between bylines and dates are more teasers), and no comment furniture.
     for _, next_start, next_end in pieces[chosen + 1 :]:
         following = rest[next_start:next_end]
         texty = [i for i, b in enumerate(following) if _is_texty(b)]
+        adjacent = any(b - a == 1 for a, b in itertools.pairwise(texty))
         if (
             len(texty) >= 3
+            and adjacent
             and texty[0] <= 8
             and next_start - end <= 10
             and not any(_COMMENT_META.search(b) for b in following)
