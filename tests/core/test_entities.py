@@ -289,6 +289,18 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             id="durations-in-hours-and-party-places",
         ),
         pytest.param(
+            "Han Dong-hoon objected. Han told reporters so.",
+            [("Han Dong-hoon", "PERSON"), ("Han", "NORP")],
+            [("Han Dong-hoon", "PERSON"), ("Han", "PERSON")],
+            id="family-name-first",
+        ),
+        pytest.param(
+            "Deputy Secretary of State Kurt Campbell spoke.",
+            [("State", "ORG"), ("Kurt Campbell", "PERSON")],
+            [("Kurt Campbell", "PERSON")],
+            id="secretary-of-state-is-a-title",
+        ),
+        pytest.param(
             "Syrian President Bashar al-Assad fled.",
             [("Syrian President Bashar al-Assad", "PERSON")],
             [("Syrian", "NORP"), ("Bashar al-Assad", "PERSON")],

@@ -172,6 +172,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
             end = after.end()
     if start >= end or _is_junk(text[start:end], label):
         return extra
+    if text[max(0, start - 13) : start] == "Secretary of ":
+        return extra  # "Secretary of State" is a title
     return [*extra, (start, end, label)]
 
 
@@ -272,8 +274,9 @@ def _person_tails(spans: Iterable[Span], text: str) -> dict[str, list[str]]:
                 continue
             if name not in tails[tail]:
                 tails[tail].append(name)
-        if len(parts) >= 3:
-            # Names like "Tedros Adhanom Ghebreyesus" are shortened to the first one.
+        if len(parts) >= 3 or (len(parts) == 2 and _HYPHENATED_GIVEN_NAME.fullmatch(parts[1])):
+            # "Tedros Adhanom Ghebreyesus" is shortened to the first name, and Korean names put
+            # the family name first: "Han Dong-hoon" -> "Han".
             firsts[parts[0]].add(name)
     for first, names in firsts.items():
         if (
@@ -301,6 +304,9 @@ def _not_a_name(word: str) -> bool:
         or word in lexicon.places()
         or word in lexicon.demonyms()
     )
+
+
+_HYPHENATED_GIVEN_NAME = re.compile(r"[A-Z][a-z]+-[a-z]+")
 
 
 def _choose_label(form: str, votes: Counter[str], person_tails: dict[str, list[str]]) -> str:
