@@ -19,7 +19,7 @@ from reader.ui.library_access import LibraryAccess
 from reader.ui.tasks import TaskRunner
 
 IDLE_BATCH = 8  # articles recognised per idle batch
-IDLE_DELAY_MS = 2000  # quiet time after the model loads or the user's last article
+IDLE_DELAY_MS = 5000  # quiet time after the model loads or after the user's last article
 IDLE_PAUSE_MS = 250  # between idle batches
 IDLE_RETRY_MS = 30_000  # after the library could not be read
 
