@@ -142,6 +142,18 @@ def load_default_recogniser() -> Recognise:
     return recognise
 
 
+def serialised(recognise: Recognise) -> Recognise:
+    """The recogniser, one article at a time: the window's workers (opened articles, loads,
+    idle work) share one model, which is not meant to be run by two threads at once."""
+    lock = threading.Lock()
+
+    def recognise_one(article: Article) -> Any:
+        with lock:
+            return recognise(article)
+
+    return recognise_one
+
+
 def is_english(article: Article) -> bool:
     """Entities are English-only for now; an unknown language is taken as English."""
     return not article.lang or article.lang.lower().split("-")[0] == "en"
@@ -231,7 +243,7 @@ class EntityController(QObject):
 
     def _on_model_loaded(self, recognise: Recognise) -> None:
         self._loading = False
-        self._recognise = recognise
+        self._recognise = serialised(recognise)
         self.model_ready.emit()
         self._pump()
         self._schedule_idle(self.idle_delay_ms)
