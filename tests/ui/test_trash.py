@@ -51,6 +51,7 @@ def test_deleted_articles_appear_in_the_trash_and_can_be_restored(make_window, q
     assert "in the trash" in window.message_bar.label.text()
     assert not window.favorite_action.isEnabled()
     assert not window.delete_action.isEnabled()
+    assert not window.highlights.highlight_action.isEnabled()
     assert window.restore_action.isEnabled()
     pane.list_view.setFocus()
     qtbot.keyClick(pane.list_view, Qt.Key.Key_R)
