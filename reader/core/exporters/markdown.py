@@ -75,19 +75,19 @@ def front_matter(item: ExportItem) -> str:
     return "\n".join(lines)
 
 
-def _escape(text: str) -> str:
+def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _inline_markdown(block: Block) -> str:
     text = block.text
     if not block.inlines or block.kind is BlockKind.CODE:
-        return _escape(text)
+        return escape_markdown(text)
     edges = [edge for inline in block.inlines for edge in (inline.start, inline.end)]
     cuts = sorted({0, len(text), *edges})
     out: list[str] = []
     for left, right in itertools.pairwise(cuts):
-        piece = _escape(text[left:right])
+        piece = escape_markdown(text[left:right])
         for inline in block.inlines:
             if not (inline.start <= left and right <= inline.end) or not piece.strip():
                 continue
@@ -119,13 +119,14 @@ def blocks_markdown(blocks: Iterable[Block]) -> str:
             fence = "````" if "```" in block.text else "```"
             chunk = f"{fence}\n{block.text}\n{fence}"
         elif kind is BlockKind.IMAGE:
-            chunk = f"![{_escape(block.text)}](<{block.src}>)" if block.src else _escape(block.text)
+            caption = escape_markdown(block.text)
+            chunk = f"![{caption}](<{block.src}>)" if block.src else caption
         elif kind is BlockKind.TABLE and block.rows:
             width = max(len(row) for row in block.rows)
             rows = [list(row) + [""] * (width - len(row)) for row in block.rows]
-            table = ["| " + " | ".join(_escape(c) for c in rows[0]) + " |"]
+            table = ["| " + " | ".join(escape_markdown(c) for c in rows[0]) + " |"]
             table.append("|" + " --- |" * width)
-            table += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in rows[1:]]
+            table += ["| " + " | ".join(escape_markdown(c) for c in row) + " |" for row in rows[1:]]
             chunk = "\n".join(table)
         else:
             chunk = _inline_markdown(block)
@@ -153,7 +154,7 @@ def highlights_markdown(annotations: Iterable[Annotation]) -> str:
 
 def article_markdown(item: ExportItem, *, include_text: bool = True) -> str:
     """The whole Markdown file for one article."""
-    parts = [front_matter(item), "", f"# {_escape(item.article.title)}"]
+    parts = [front_matter(item), "", f"# {escape_markdown(item.article.title)}"]
     if include_text and item.article.blocks:
         parts += ["", blocks_markdown(item.article.blocks)]
     if item.annotations:
