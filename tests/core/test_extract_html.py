@@ -99,6 +99,38 @@ def test_a_short_list_is_not_dropped() -> None:
     assert items == ["bridges", "lanes", "toilets"]
 
 
+def test_an_article_split_into_several_bodies_is_kept_whole() -> None:
+    article = load("split-article.html")
+    assert article.text.startswith("The city council voted on Tuesday")
+    assert "Residents who spoke at the meeting" in article.text
+    assert article.text.rstrip().endswith("announced in the council newsletter.")
+    assert "About us" not in article.text
+
+
+def test_a_list_of_links_inside_the_article_is_kept() -> None:
+    article = load("linked-list.html")
+    items = [b.text for b in article.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert len(items) == 3
+    assert items[0].startswith("Works order 101")
+    body_kept(article)
+
+
+def test_headings_linking_to_their_own_section_are_kept() -> None:
+    article = load("anchor-headings.html")
+    headings = [b.text for b in article.blocks if b.kind is BlockKind.HEADING]
+    assert headings[:2] == ["The plans", "What residents said"]
+    assert headings[2].startswith("Next steps")
+    body_kept(article)
+
+
+def test_a_data_table_keeps_its_introduction_and_notes() -> None:
+    article = load("data-table.html")
+    assert article.text.startswith("The sections of the new river walk are listed below.")
+    assert "A boardwalk across the wet meadows" in article.text
+    assert article.text.rstrip().endswith("once the contracts are signed.")
+    assert "About us" not in article.text
+
+
 def test_an_embedded_post_is_kept_as_a_quote() -> None:
     article = load("embedded-post.html")
     quotes = [b.text for b in article.blocks if b.kind is BlockKind.QUOTE]

@@ -17,7 +17,17 @@ from readability import Document
 from readability.readability import REGEXES
 
 MIN_LIST_ITEMS = 2
-MAX_LIST_LINK_DENSITY = 0.3
+MAX_FIGURE_LINK_DENSITY = 0.3
+# Promotion of the best candidate to an ancestor: rivals scoring at least this share of the best
+# one count, and this many of them must sit under the ancestor.
+RIVAL_SHARE = 0.75
+MIN_RIVALS = 3
+TOP_RANKED = 5
+# Walking up from the best candidate stops at an ancestor scoring under this share of the last.
+WALK_STOP_SHARE = 1 / 3
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TABLE_PARTS = ("table", "thead", "tbody", "tr")
+_BLOCK_HOLDERS = ("div", "section", "article", "main")
 MAX_FIGURE_WRAPPER_CHARS = 500
 _DROP_TAGS = ("script", "style", "noscript", "link", "template")
 
@@ -75,19 +85,21 @@ class ReadableDocument(Document):  # type: ignore[misc]
     def get_link_density(self, elem: lxml.html.HtmlElement) -> float:
         # The parent's version runs three regular expressions over the text of every link and
         # of the element (a third of its run time); collapsing whitespace gives the same lengths.
-        link_length = sum(_text_length(a) for a in elem.iterdescendants("a"))
+        links = elem.iterdescendants("a")
+        if elem.tag in _HEADINGS:
+            # A heading that links to its own place on the page ("Setup ¶", a backlink to the
+            # contents) is a section heading, not a link to another story.
+            links = (a for a in links if not (a.get("href") or "").startswith("#"))
+        link_length = sum(_text_length(a) for a in links)
         return link_length / max(_text_length(elem), 1)
 
     def get_preserved_elements(self, node: lxml.html.HtmlElement) -> dict[Any, bool]:
         # Readability drops a list whose text is short (under 25 characters: "eggs, milk,
-        # flour"); a list of plain items inside the article is article text.
+        # flour") or whose items are links; a list inside the article is article text (lists
+        # of other stories are cut later by their headings).
         allowed: dict[Any, bool] = super().get_preserved_elements(node)
         for elem in node.iterdescendants("ul", "ol"):
-            if (
-                len(elem.findall("li")) >= MIN_LIST_ITEMS
-                and self.class_weight(elem) >= 0
-                and self.get_link_density(elem) < MAX_LIST_LINK_DENSITY
-            ):
+            if len(elem.findall("li")) >= MIN_LIST_ITEMS and self.class_weight(elem) >= 0:
                 allowed[elem] = True
         # A wrapper around a captioned picture ("image-meta", "media") scores as negative by its
         # class name; the picture and its caption and credit are part of the article.
@@ -96,14 +108,76 @@ class ReadableDocument(Document):  # type: ignore[misc]
                 elem.find(".//figcaption") is not None
                 and elem.find(".//p") is None
                 and _text_length(elem) <= MAX_FIGURE_WRAPPER_CHARS
-                and self.get_link_density(elem) < MAX_LIST_LINK_DENSITY
+                and self.get_link_density(elem) < MAX_FIGURE_LINK_DENSITY
             ):
                 allowed[elem] = True
         return allowed
 
+    def select_best_candidate(self, candidates: dict[Any, dict[str, Any]]) -> Any:
+        best = super().select_best_candidate(candidates)
+        if not best:
+            return best
+        top = _promoted(best["elem"], best, candidates)
+        if top is best["elem"]:
+            return best
+        if top not in candidates:
+            candidates[top] = self.score_node(top)
+        return candidates[top]
+
     def get_clean_html(self) -> str:
         self.article = self.html
         return str(lxml.html.tostring(self.html, encoding="unicode"))
+
+
+def _promoted(top: Any, best: dict[str, Any], candidates: dict[Any, dict[str, Any]]) -> Any:
+    """The element that holds the whole article when the best candidate holds only part of it.
+
+    Three moves: a data table's rows go up to the block holding the table (its introduction and
+    notes are beside it); a best candidate with several close rivals goes up to the ancestor
+    they share (an article split into several bodies); and an ancestor scoring higher than the
+    candidates on the way to it wins.
+    """
+    if top.tag in _TABLE_PARTS:
+        table = top if top.tag == "table" else next(top.iterancestors("table"), None)
+        holder = table.getparent() if table is not None else None
+        if (
+            holder is not None
+            and holder.tag in _BLOCK_HOLDERS
+            and table is not None
+            and table.find(".//th") is not None
+        ):
+            top = holder
+    score = best["content_score"]
+    ranked = sorted(candidates.values(), key=lambda c: c["content_score"], reverse=True)
+    ranked = ranked[:TOP_RANKED]
+    # Only when the best candidate is the top scorer (not a semantic <article>/<main> choice).
+    if ranked and ranked[0] is best and score > 0:
+        rivals = [
+            set(c["elem"].iterancestors())
+            for c in ranked[1:]
+            if c["content_score"] >= RIVAL_SHARE * score
+        ]
+        if len(rivals) >= MIN_RIVALS:
+            for ancestor in top.iterancestors():
+                if ancestor.tag in ("body", "html"):
+                    break
+                if sum(ancestor in r for r in rivals) >= MIN_RIVALS:
+                    top = ancestor
+                    break
+    last = candidates[top]["content_score"] if top in candidates else score
+    floor = last * WALK_STOP_SHARE
+    for ancestor in top.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if ancestor not in candidates:
+            continue
+        ancestor_score = candidates[ancestor]["content_score"]
+        if ancestor_score < floor:
+            break
+        if ancestor_score > last:
+            return ancestor
+        last = ancestor_score
+    return top
 
 
 def find_article(root: lxml.html.HtmlElement, url: str | None) -> lxml.html.HtmlElement | None:
