@@ -107,6 +107,14 @@ def test_an_article_split_into_several_bodies_is_kept_whole() -> None:
     assert "About us" not in article.text
 
 
+def test_a_short_part_with_the_class_of_the_article_body_joins_it() -> None:
+    article = load("same-class-parts.html")
+    assert article.text.startswith("The city council voted on Tuesday")
+    assert article.text.rstrip().endswith("Public evenings on the design follow in the autumn")
+    assert "Weather" not in article.text
+    assert "About us" not in article.text
+
+
 def test_a_list_of_links_inside_the_article_is_kept() -> None:
     article = load("linked-list.html")
     items = [b.text for b in article.blocks if b.kind is BlockKind.LIST_ITEM]

@@ -18,6 +18,8 @@ from readability.readability import REGEXES
 
 MIN_LIST_ITEMS = 2
 MAX_FIGURE_LINK_DENSITY = 0.3
+# Share of the best candidate's score a sibling with the same class gets added when joining.
+SAME_CLASS_BONUS = 0.2
 # Promotion of the best candidate to an ancestor: rivals scoring at least this share of the best
 # one count, and this many of them must sit under the ancestor.
 RIVAL_SHARE = 0.75
@@ -123,6 +125,23 @@ class ReadableDocument(Document):  # type: ignore[misc]
         if top not in candidates:
             candidates[top] = self.score_node(top)
         return candidates[top]
+
+    def get_article(self, candidates: Any, best_candidate: Any, html_partial: bool = False) -> Any:
+        # A sibling dressed like the best candidate (the same class) is another part of the
+        # article: it joins with a lower score of its own.
+        best = best_candidate["elem"]
+        name = (best.get("class") or "").strip()
+        parent = best.getparent()
+        if name and parent is not None:
+            bonus = best_candidate["content_score"] * SAME_CLASS_BONUS
+            for sibling in parent:
+                if (
+                    sibling is not best
+                    and sibling in candidates
+                    and (sibling.get("class") or "").strip() == name
+                ):
+                    candidates[sibling]["content_score"] += bonus
+        return super().get_article(candidates, best_candidate, html_partial)
 
     def get_clean_html(self) -> str:
         self.article = self.html
