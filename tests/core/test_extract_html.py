@@ -115,6 +115,14 @@ def test_a_short_part_with_the_class_of_the_article_body_joins_it() -> None:
     assert "About us" not in article.text
 
 
+def test_lead_paragraphs_above_a_nested_body_are_kept() -> None:
+    article = load("lead-outside-body.html")
+    assert article.text.startswith("Opening the meeting, the mayor said")
+    assert "The city council voted on Tuesday" in article.text
+    assert article.text.rstrip().endswith("planting of trees.")
+    assert "About us" not in article.text
+
+
 def test_a_list_of_links_inside_the_article_is_kept() -> None:
     article = load("linked-list.html")
     items = [b.text for b in article.blocks if b.kind is BlockKind.LIST_ITEM]
