@@ -324,6 +324,48 @@ def test_headlines_are_recased_for_the_model_without_moving_offsets() -> None:
             [("City of London Police", "ORG")],
             id="organisation-head-word",
         ),
+        pytest.param(
+            "It paid Keystone Emergency Supply LLC in cash.",
+            [("Keystone Emergency Supply LLC", "PERSON")],
+            [("Keystone Emergency Supply LLC", "ORG")],
+            id="company-suffix-makes-an-organisation",
+        ),
+        pytest.param(
+            "Then the Julien Dubuque Bridge closed and Grant Park flooded.",
+            [("the Julien Dubuque Bridge", "ORG"), ("Grant Park", "GPE")],
+            [("Julien Dubuque Bridge", "FAC"), ("Grant Park", "FAC")],
+            id="structure-head-word-makes-a-facility",
+        ),
+        pytest.param(
+            "An institute, the Pew Research Center, counted.",
+            [("the Pew Research Center", "ORG")],
+            [("Pew Research Center", "ORG")],
+            id="an-organisation-called-center-stays-one",
+        ),
+        pytest.param(
+            "He scored in the 94th minute and testified on the first day.",
+            [("the 94th minute", "TIME"), ("the first day", "DATE")],
+            [("94th", "ORDINAL"), ("first", "ORDINAL")],
+            id="ordinal-position-in-a-match-or-trial",
+        ),
+        pytest.param(
+            "More than six inches of rain fell; staff checked every four hours.",
+            [("More than six inches", "CARDINAL"), ("every four hours", "TIME")],
+            [("More than six inches", "QUANTITY"), ("four hours", "TIME")],
+            id="unit-makes-a-quantity-and-every-is-no-modifier",
+        ),
+        pytest.param(
+            "Prices rose 3.4% in the 12 months to February.",
+            [("3.4%", "PERCENT"), ("the 12 months", "DATE"), ("February", "DATE")],
+            [("3.4%", "PERCENT"), ("12 months", "DATE"), ("February", "DATE")],
+            id="a-period-and-the-month-it-ends-in-are-two-dates",
+        ),
+        pytest.param(
+            "Volunteers from three Lutheran churches came. Its chairman said so.",
+            [("three", "CARDINAL"), ("Lutheran", "ORG")],
+            [("three", "CARDINAL"), ("Lutheran", "NORP")],
+            id="religious-group-is-norp-and-a-pronoun-is-no-organisation",
+        ),
     ],
 )
 def test_context_rules(

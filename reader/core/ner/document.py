@@ -119,6 +119,14 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     )
     while len(words) > 1 and text[words[0][0] : words[0][1]].lower() in determiners:
         words = words[1:]
+    if label in ("DATE", "TIME") and len(words) > 2:
+        first, second = (text[a:b] for a, b in words[:2])
+        if first.lower() in ("every", "each") and _COUNT_WORD.fullmatch(second):
+            words = words[1:]  # "every four hours" -> "four hours"
+    if label in ("DATE", "TIME") and len(words) == 2:
+        first, second = (text[a:b] for a, b in words)
+        if _ORDINAL_WORD.fullmatch(first) and second.lower() in lexicon.ORDINAL_NOUNS:
+            return [(words[0][0], words[0][1], "ORDINAL")]  # "the 94th minute", "first day"
     if label in ("ORG", "GPE", "NORP", "FAC") and len(words) > 1:
         first = text[words[0][0] : words[0][1]].lower().rstrip(".")
         rest = [text[a:b] for a, b in words[1:]]
@@ -135,7 +143,11 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     if label in ("GPE", "LOC", "PERSON", "FAC") and len(words) > 1:
         last = text[words[-1][0] : words[-1][1]]
         if _POSSESSIVE.sub("", last).rstrip(".,") in lexicon.ORG_HEADS:
-            label = "ORG"  # "City of London Police"
+            label = "ORG"  # "City of London Police", "Keystone Supply LLC"
+    if label in ("GPE", "LOC", "PERSON", "ORG") and len(words) > 1:
+        last = _POSSESSIVE.sub("", text[words[-1][0] : words[-1][1]]).rstrip(".,")
+        if last in (lexicon.FAC_HEADS if label == "ORG" else lexicon.FAC_HEADS_FOR_PLACES):
+            label = "FAC"  # "Julien Dubuque Bridge", "Grant Park", "Central Avenue"
     if label == "PERSON":
         while len(words) > 1:
             word = text[words[0][0] : words[0][1]]
@@ -164,6 +176,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
     start, end = _trim(text, start, end, label)
     if label in _AMOUNT_LABELS:
         start, end, label = _extend_amount(text, start, end, label)
+        if label == "CARDINAL" and _UNITS.match(" " + text[start:end].rsplit(" ", 1)[-1]):
+            label = "QUANTITY"  # "more than six inches"
     elif label == "DATE":
         # Relative dates keep their modifiers: "late Wednesday", "earlier this week", "a year ago".
         while modifier := _DATE_MODIFIER_BEFORE.search(text, max(0, start - 12), start):
@@ -180,6 +194,15 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
 _DATE_MODIFIER_BEFORE = re.compile(
     r"(?<![\w-])(?:[Ll]ate|[Ee]arly|[Ee]arlier|[Ll]ater|[Nn]ext|[Ll]ast|[Tt]his|[Pp]ast|[Cc]oming)"
     r" \Z"
+)
+_COUNT_WORD = re.compile(
+    r"\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several",
+    re.IGNORECASE,
+)
+_ORDINAL_WORD = re.compile(
+    r"\d*(?:1st|2nd|3rd|[04-9]th|1[1-3]th)|first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth",
+    re.IGNORECASE,
 )
 _DATE_MODIFIER_AFTER = re.compile(r" (?:ago|earlier|later)\b")
 _DURATION_IN_HOURS = re.compile(r"(?:\b|-)(?:hours?|minutes?|seconds)\b", re.IGNORECASE)
@@ -380,6 +403,7 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
             if (
                 name
                 and name.lower() not in lexicon.COMMON_WORDS
+                and name.lower() not in lexicon.PRONOUNS
                 and not _is_title(name)
                 and name not in lexicon.places()
             ):
@@ -432,7 +456,12 @@ def _merge_dates(text: str, spans: list[Span]) -> list[Span]:
         if merged:
             start, end, label = merged[-1]
             between = text[end : span[0]]
-            if label == "DATE" and span[2] == "DATE" and between in (" to ", "-", "–", " – "):
+            if (
+                label == "DATE"
+                and span[2] == "DATE"
+                and between in (" to ", "-", "–", " – ")
+                and not _PERIOD_TO_MONTH.fullmatch(text, start, span[1])
+            ):
                 merged[-1] = (start, span[1], "DATE")
                 continue
             if label == "DATE" and span[2] == "TIME" and between == " ":
@@ -580,6 +609,10 @@ _PLACE_LIST = re.compile(
     r"(?!(?:Inc|Ltd|LLC|Jr|Sr|Co|Corp|Plc|PLC)\b)[A-Z][a-z]+(?: [A-Z][a-z]+)?"
 )
 _SCORE = re.compile(r"(\d{1,3}) to (\d{1,3})")
+_PERIOD_TO_MONTH = re.compile(
+    r"((?:the )?\w+ (?:months|years|weeks|quarters)) to ((?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)(?: \d{4})?)"
+)
 
 
 def _split_lines(text: str, spans: Iterable[Span]) -> Iterable[Span]:
@@ -595,6 +628,12 @@ def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
     """A span never runs across a line break or a spaced dash ("AMSTERDAM — Veldhoven ..."); a
     vote or a score ("68 to 31") is two numbers, not a date."""
     for start, end, label in _split_lines(text, spans):
+        period = _PERIOD_TO_MONTH.fullmatch(text, start, end)
+        if period and label == "DATE":
+            # "the 12 months to February": a length of time and the month it ends in.
+            yield period.start(1), period.end(1), "DATE"
+            yield period.start(2), period.end(2), "DATE"
+            continue
         score = _SCORE.fullmatch(text, start, end)
         if score and label == "DATE":
             yield score.start(1), score.end(1), "CARDINAL"

@@ -83,8 +83,21 @@ ORG_HEADS = _wordset(
     Office Fund Company Group Corporation Association Union Court Parliament Senate Assembly
     Church Foundation Institute College School Board Authority Airlines Airways Times Post
     Holdings Partners Service Services Forces Army Navy Guard Scheme Inc Ltd Plc Corp
-    Organization Organisation Cooperation Alliance Federation League Coalition"""
+    Organization Organisation Cooperation Alliance Federation League Coalition LLC LLP PLC
+    Limited Incorporated N.V NV AG GmbH SpA"""
 )
+
+# Last words that make a name a building, a street or a structure: "Gatwick Airport".
+FAC_HEADS = _wordset(
+    """Airport Bridge Courthouse Stadium Avenue Street Boulevard Road Square Tower Arena Stand
+    Highway Freeway Expressway Tunnel Dam Pier"""
+)
+# ... and those that do it only for a name the model took for a place or a person ("Grant Park";
+# an organisation may well be a "Research Center").
+FAC_HEADS_FOR_PLACES = FAC_HEADS | _wordset("Park Garden Gardens Center Centre Hall Plaza Palace")
+
+# A word that turns an ordinal into a position in a match or a trial: "the 94th minute".
+ORDINAL_NOUNS = _wordset("minute day round inning innings lap leg hole game set stage")
 
 # Common words that are never names on their own, even when capitalised at a sentence start.
 COMMON_WORDS = _wordset(
@@ -308,7 +321,9 @@ _GROUPS = _wordset(
 Kurdish Kurd Palestinian Jewish Muslim Christian Catholic Protestant Sunni Shia
 Shiite Hindu Buddhist Sikh Republican Democrat Communist
 Socialist Hispanic Latino Latina Persian Pashtun Tamil Uyghur Uighur Tatar Chechen Crimean
-Basque Catalan Flemish Walloon Berber Bedouin Druze Yazidi Rohingya Maori Aboriginal Inuit"""
+Basque Catalan Flemish Walloon Berber Bedouin Druze Yazidi Rohingya Maori Aboriginal Inuit
+Lutheran Methodist Baptist Anglican Presbyterian Episcopalian Evangelical Pentecostal Mormon
+Quaker Amish Jew"""
 )
 
 # Capitals and countries that are also everyday words or common names.
