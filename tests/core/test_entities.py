@@ -374,6 +374,43 @@ def test_context_rules(
     assert run(text, spans) == expected
 
 
+def test_in_a_match_report_clubs_named_after_places_or_people_are_organisations() -> None:
+    text = (
+        "Wrexham beat Ipswich Town in the cup match after a late goal from the striker.\n"
+        "Wrexham manager Gareth Pryce praised his fans. Wrexham were superb.\n"
+        "Ipswich had led at half-time. Mason joined on loan from Feyenoord last season."
+    )
+    spans = [
+        ("Wrexham", "PERSON"),
+        ("Ipswich Town", "GPE"),
+        ("Ipswich", "GPE"),
+        ("Gareth Pryce", "PERSON"),
+        ("Mason", "PERSON"),
+        ("Feyenoord", "GPE"),
+    ]
+    assert run(text, spans) == [
+        ("Wrexham", "ORG"),
+        ("Ipswich Town", "ORG"),
+        ("Wrexham", "ORG"),
+        ("Gareth Pryce", "PERSON"),
+        ("Wrexham", "ORG"),
+        ("Ipswich", "ORG"),
+        ("Mason", "PERSON"),
+        ("Feyenoord", "ORG"),
+    ]
+
+
+def test_outside_a_match_report_a_city_stays_a_place() -> None:
+    text = "Flooding hit Kansas City on Monday. Officials in Stoke City said little."
+    spans = [("Kansas City", "GPE"), ("Monday", "DATE"), ("Stoke City", "GPE")]
+    assert run(text, spans) == [("Kansas City", "GPE"), ("Monday", "DATE"), ("Stoke City", "GPE")]
+
+
+def test_an_amount_the_model_missed_keeps_its_modifier() -> None:
+    text = "The run has earned them more than £2.5m in prize money."
+    assert run(text, []) == [("more than £2.5m", "MONEY")]
+
+
 def test_an_appositive_makes_a_person_the_model_missed() -> None:
     text = "Kelvin Kiptum of Kenya won. Later Kiptum said so."
     result = run(text, [("Kenya", "GPE"), ("Kiptum", "ORG")], missed=[("Kiptum", 0)])

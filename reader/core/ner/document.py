@@ -449,6 +449,58 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
     return found
 
 
+# -- clubs in a sports report -----------------------------------------------------------------
+
+CLUB_WEIGHT = 4 * CONTEXT_WEIGHT  # in a match report, a club cue outweighs the model's "person"
+_SPORT_WORDS = re.compile(
+    r"\b(?:scored|scorer|goals?|striker|midfielder|defender|goalkeeper|(?:semi|quarter)-finals?|"
+    r"league|cup|match|kick-off|half-time|stoppage time|added time|penalty|penalties|touchdowns?|"
+    r"innings|wickets?|play-?offs?|coach|season|tournament|championship|stadium|fans)\b",
+    re.IGNORECASE,
+)
+_CLUB_CUE = re.compile(
+    rf"(?:\b(?:on loan from|signed from|joined from|against|beat|beating|lost to|drew with|"
+    rf"draw with|play|plays|played|host|hosts|face|faces) ({_NAME}(?: {_NAME}){{0,2}})"
+    rf"|({_NAME}(?: {_NAME}){{0,2}})(?:['’]s)? (?:manager|captain|head coach|coach|striker|"
+    r"defender|midfielder|goalkeeper|winger|boss)\b)"
+)
+
+
+def _is_sports_report(text: str) -> bool:
+    return len({m.group().lower() for m in _SPORT_WORDS.finditer(text)}) >= 4
+
+
+def _club_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]) -> list[Span]:
+    """In a match report, "Ipswich Town", "Ipswich captain", "on loan from Feyenoord" are clubs,
+    and so is the bare "Ipswich" of "Ipswich Town"; national sides stay places."""
+    if not _is_sports_report(text):
+        return []
+    found: list[Span] = []
+    clubs: set[str] = set()
+    for start, end, label in spans:
+        words = text[start:end].split()
+        if label in lexicon.NAME_LABELS and len(words) > 1 and words[-1] in lexicon.CLUB_HEADS:
+            found.append((start, end, "ORG"))
+            clubs.add(" ".join(words[:-1]))
+    for match in _CLUB_CUE.finditer(text):
+        group = 1 if match.group(1) else 2
+        name = _strip_name(match.group(group))
+        words = name.split()
+        if (
+            name in tails
+            or name in lexicon.places()
+            or name.lower() in lexicon.COMMON_WORDS
+            or _is_title(name)
+            or (len(words) > 1 and words[-1] not in lexicon.CLUB_HEADS)
+        ):
+            continue
+        found.append((match.start(group), match.start(group) + len(name), "ORG"))
+    for club in clubs - set(tails) - lexicon.places():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(club)}(?![\w-])", text):
+            found.append((match.start(), match.end(), "ORG"))
+    return found
+
+
 def _merge_dates(text: str, spans: list[Span]) -> list[Span]:
     """ "2026 to 2030" is one date; "Tuesday" + "evening" one time."""
     merged: list[Span] = []
@@ -665,7 +717,7 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
     taken = {start for start, _, _ in cleaned}
     for match in _MONEY.finditer(text):
         if match.start() not in taken:
-            cleaned.append((match.start(), match.end(), "MONEY"))
+            cleaned.append(_extend_amount(text, match.start(), match.end(), "MONEY"))
     platforms = [
         (m.start(1), m.end(1), "ORG")
         for m in _PLATFORM.finditer(text)
@@ -684,6 +736,8 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
         votes[text[start:end]][label] += 1
     for start, end, label in context:
         votes[text[start:end]][label] += CONTEXT_WEIGHT
+    for start, end, label in _club_votes(text, spans, person_tails):
+        votes[text[start:end]][label] += CLUB_WEIGHT
     for tail in person_tails:
         votes[tail]["PERSON"] += 0
     capitalised = set(_CAPITALISED.findall(text))

@@ -96,6 +96,11 @@ FAC_HEADS = _wordset(
 # an organisation may well be a "Research Center").
 FAC_HEADS_FOR_PLACES = FAC_HEADS | _wordset("Park Garden Gardens Center Centre Hall Plaza Palace")
 
+# Last words of football clubs' names, which the model reads as places or people ("Stoke City").
+CLUB_HEADS = _wordset(
+    "City Town United Rovers Athletic Hotspur Wanderers Albion Villa Palace Rangers Argyle FC AFC"
+)
+
 # A word that turns an ordinal into a position in a match or a trial: "the 94th minute".
 ORDINAL_NOUNS = _wordset("minute day round inning innings lap leg hole game set stage")
 
