@@ -409,6 +409,17 @@ def test_outside_a_match_report_a_city_stays_a_place() -> None:
 def test_an_amount_the_model_missed_keeps_its_modifier() -> None:
     text = "The run has earned them more than £2.5m in prize money."
     assert run(text, []) == [("more than £2.5m", "MONEY")]
+    # A headline capitalises every word, so "Over" there is no modifier.
+    headline = "Trader Jailed Over £3.4m Pension Fraud"
+    assert run(headline, []) == [("£3.4m", "MONEY")]
+
+
+def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
+    text = "Classes stop for the rest of the week and resume at the end of June."
+    assert run(text, [("week", "DATE"), ("June", "DATE")]) == [
+        ("rest of the week", "DATE"),
+        ("end of June", "DATE"),
+    ]
 
 
 def test_an_appositive_makes_a_person_the_model_missed() -> None:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import lexicon
+from .casing import is_headline
 
 Span = tuple[int, int, str]
 
@@ -180,7 +181,7 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
             label = "QUANTITY"  # "more than six inches"
     elif label == "DATE":
         # Relative dates keep their modifiers: "late Wednesday", "earlier this week", "a year ago".
-        while modifier := _DATE_MODIFIER_BEFORE.search(text, max(0, start - 12), start):
+        while modifier := _DATE_MODIFIER_BEFORE.search(text, max(0, start - 20), start):
             start = modifier.start()
         if after := _DATE_MODIFIER_AFTER.match(text, end):
             end = after.end()
@@ -192,7 +193,8 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
 
 
 _DATE_MODIFIER_BEFORE = re.compile(
-    r"(?<![\w-])(?:[Ll]ate|[Ee]arly|[Ee]arlier|[Ll]ater|[Nn]ext|[Ll]ast|[Tt]his|[Pp]ast|[Cc]oming)"
+    r"(?<![\w-])(?:[Ll]ate|[Ee]arly|[Ee]arlier|[Ll]ater|[Nn]ext|[Ll]ast|[Tt]his|[Pp]ast|[Cc]oming|"
+    r"(?:rest|end|start|beginning|middle) of(?: the)?)"
     r" \Z"
 )
 _COUNT_WORD = re.compile(
@@ -717,7 +719,14 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
     taken = {start for start, _, _ in cleaned}
     for match in _MONEY.finditer(text):
         if match.start() not in taken:
-            cleaned.append(_extend_amount(text, match.start(), match.end(), "MONEY"))
+            line = text[
+                text.rfind("\n", 0, match.start()) + 1 : text.find("\n", match.end())
+                % (len(text) + 1)
+            ]
+            if is_headline(line):
+                cleaned.append((match.start(), match.end(), "MONEY"))  # "Jailed Over £3.4m Fraud"
+            else:
+                cleaned.append(_extend_amount(text, match.start(), match.end(), "MONEY"))
     platforms = [
         (m.start(1), m.end(1), "ORG")
         for m in _PLATFORM.finditer(text)
