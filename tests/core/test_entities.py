@@ -414,6 +414,23 @@ def test_an_amount_the_model_missed_keeps_its_modifier() -> None:
     assert run(headline, []) == [("£3.4m", "MONEY")]
 
 
+def test_a_company_named_with_an_apostrophe_s_keeps_it_and_an_owner_loses_it() -> None:
+    text = "McDonald's said sales fell. Trump's envoy met Donald Trump. Shares of McDonald's rose."
+    spans = [("McDonald's", "ORG"), ("Trump's", "ORG"), ("Donald Trump", "PERSON")]
+    assert run(text, spans) == [
+        ("McDonald's", "ORG"),
+        ("Trump", "PERSON"),
+        ("Donald Trump", "PERSON"),
+        ("McDonald's", "ORG"),
+    ]
+
+
+def test_a_person_called_hall_stays_a_person_while_a_park_the_model_placed_is_a_facility() -> None:
+    text = "Runners crossed Grant Park, said Vince Hall."
+    spans = [("Grant Park", "GPE"), ("Vince Hall", "PERSON")]
+    assert run(text, spans) == [("Grant Park", "FAC"), ("Vince Hall", "PERSON")]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

@@ -83,6 +83,21 @@ def _is_abbreviation(text: str, start: int, end: int) -> bool:
     )
 
 
+_VERB_AFTER_NAME = (
+    r"(?: \(|[,.;:]|$| (?:and|or|said|says|cut|rose|fell|grew|saw|sold|has|had|is|was|will|would|"
+    r"plans|expects|declined|[a-z]+ed)\b)"
+)
+
+
+def _possessive_is_name(text: str, start: int, end: int) -> bool:
+    """An organisation whose name ends in "'s": never written without it in the article, and
+    at least once followed by a verb or punctuation rather than by what it owns."""
+    base = re.escape(text[start:end])
+    if re.search(rf"(?<![\w'’]){base}(?![\w'’])", text):
+        return False
+    return bool(re.search(rf"(?<![\w'’]){base}['’]s{_VERB_AFTER_NAME}", text, re.MULTILINE))
+
+
 def _is_title(word: str) -> bool:
     lowered = word.lower().rstrip(".").replace("’", "'")
     parts = [p for p in re.split(r"[-/]", lowered) if p]
@@ -147,7 +162,7 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
             label = "ORG"  # "City of London Police", "Keystone Supply LLC"
     if label in ("GPE", "LOC", "PERSON", "ORG") and len(words) > 1:
         last = _POSSESSIVE.sub("", text[words[-1][0] : words[-1][1]]).rstrip(".,")
-        if last in (lexicon.FAC_HEADS if label == "ORG" else lexicon.FAC_HEADS_FOR_PLACES):
+        if last in (lexicon.FAC_HEADS_FOR_PLACES if label in ("GPE", "LOC") else lexicon.FAC_HEADS):
             label = "FAC"  # "Julien Dubuque Bridge", "Grant Park", "Central Avenue"
     if label == "PERSON":
         while len(words) > 1:
@@ -189,6 +204,12 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         return extra
     if text[max(0, start - 13) : start] == "Secretary of ":
         return extra  # "Secretary of State" is a title
+    if (
+        label == "ORG"
+        and text[end : end + 2] in ("'s", "’s")
+        and _possessive_is_name(text, start, end)
+    ):
+        end += 2  # "McDonald's said", "Wendy's gained"
     return [*extra, (start, end, label)]
 
 
