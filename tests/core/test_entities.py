@@ -431,6 +431,37 @@ def test_a_person_called_hall_stays_a_person_while_a_park_the_model_placed_is_a_
     assert run(text, spans) == [("Grant Park", "FAC"), ("Vince Hall", "PERSON")]
 
 
+def test_an_acronym_or_ticker_after_a_name_shares_its_label() -> None:
+    text = (
+        "AUSTIN, Texas (AP) - The Supplemental Nutrition Assistance Program, or SNAP, grew.\n"
+        "Shares of Molson Coors (TAP) rose. SNAP helps 41 million people."
+    )
+    spans = [
+        ("Texas", "GPE"),
+        ("The Supplemental Nutrition Assistance Program", "ORG"),
+        ("Molson Coors", "ORG"),
+        ("41 million", "CARDINAL"),
+    ]
+    assert run(text, spans) == [
+        ("Texas", "GPE"),
+        ("Supplemental Nutrition Assistance Program", "ORG"),
+        ("SNAP", "ORG"),
+        ("Molson Coors", "ORG"),
+        ("TAP", "ORG"),
+        ("SNAP", "ORG"),
+        ("41 million", "CARDINAL"),
+    ]
+
+
+def test_a_count_is_ordinal_and_an_act_is_a_law() -> None:
+    text = "Prices fell for a third straight year under the Farm, Food and National Security Act."
+    spans = [("a third straight year", "DATE"), ("the Farm, Food and National Security Act", "ORG")]
+    assert run(text, spans) == [
+        ("third", "ORDINAL"),
+        ("Farm, Food and National Security Act", "LAW"),
+    ]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

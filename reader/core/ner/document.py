@@ -143,6 +143,10 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         first, second = (text[a:b] for a, b in words)
         if _ORDINAL_WORD.fullmatch(first) and second.lower() in lexicon.ORDINAL_NOUNS:
             return [(words[0][0], words[0][1], "ORDINAL")]  # "the 94th minute", "first day"
+    if label == "DATE" and len(words) > 2:
+        first, second = (text[a:b] for a, b in words[:2])
+        if first.lower() in ("a", "an") and _ORDINAL_WORD.fullmatch(second):
+            return [(words[1][0], words[1][1], "ORDINAL")]  # "a third straight year": a count
     if label in ("ORG", "GPE", "NORP", "FAC") and len(words) > 1:
         first = text[words[0][0] : words[0][1]].lower().rstrip(".")
         rest = [text[a:b] for a, b in words[1:]]
@@ -160,6 +164,12 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         last = text[words[-1][0] : words[-1][1]]
         if _POSSESSIVE.sub("", last).rstrip(".,") in lexicon.ORG_HEADS:
             label = "ORG"  # "City of London Police", "Keystone Supply LLC"
+    if (
+        label in ("ORG", "PERSON", "WORK_OF_ART", "PRODUCT", "EVENT")
+        and len(words) > 2
+        and text[words[-1][0] : words[-1][1]].rstrip(".,") == "Act"
+    ):
+        label = "LAW"  # "Farm, Food and National Security Act"
     if label in ("GPE", "LOC", "PERSON", "ORG") and len(words) > 1:
         last = _POSSESSIVE.sub("", text[words[-1][0] : words[-1][1]]).rstrip(".,")
         if last in (lexicon.FAC_HEADS_FOR_PLACES if label in ("GPE", "LOC") else lexicon.FAC_HEADS):
@@ -404,6 +414,11 @@ _PERSON_APPOSITIVE = re.compile(
 _PARTY_AND_PLACE = re.compile(r"(?<=, )[RDI]-([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 _PLACE_AFTER_NEAR = re.compile(r"\b(?:near|outside) ([A-Z][a-z]+)\b(?! [A-Z])")
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?")
+# "Supplemental Nutrition Assistance Program, or SNAP", "McDonald's (MCD)", "(NYSE: TAP)"
+_SHORT_FORM_AFTER = re.compile(
+    r"(?:['’]s)? \(([A-Z]{2,6})\)|, or ([A-Z]{2,6})\b"
+    r"|(?:['’]s)? \((?:NYSE|Nasdaq|NASDAQ|LSE): ([A-Z.]{1,6})\)"
+)
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) \Z")
 _OF_OR_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from|of) \Z")
 
@@ -446,6 +461,15 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
         if any(w.lower() in lexicon.CALENDAR_WORDS for w in words):
             continue  # "Friday March 4, 2024,"
         found.append((match.start(1), match.end(1), "PERSON"))
+    for start, end, label in spans:
+        if label not in ("ORG", "GPE", "LAW", "FAC"):
+            continue
+        short = _SHORT_FORM_AFTER.match(text, end)
+        if short:
+            name = short.group(1) or short.group(2) or short.group(3)
+            if (short.group(2) or label != "ORG") and _initials(text[start:end]) != name:
+                continue  # ", or X" and "(X)" after a place name the same thing only as initials
+            found.append((short.start(short.lastindex), short.end(short.lastindex), label))
     by_start = {start: (end, label) for start, end, label in spans}
     for start, end, label in spans:
         surface = text[start:end]
