@@ -462,6 +462,13 @@ def test_a_count_is_ordinal_and_an_act_is_a_law() -> None:
     ]
 
 
+def test_a_common_word_capitalised_by_a_headline_or_sentence_start_is_no_name() -> None:
+    text = "Senate Passes Farm Bill After Late Deal\nThe farm bill passed. Farm groups cheered."
+    assert run(text, [("Farm", "ORG"), ("Senate", "ORG")], missed=[("Farm", 1)]) == [
+        ("Senate", "ORG")
+    ]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

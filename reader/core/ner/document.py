@@ -573,20 +573,30 @@ def _merge_dates(text: str, spans: list[Span]) -> list[Span]:
 def _drop_common_words(text: str, spans: list[Span]) -> list[Span]:
     """A capitalised word opening a sentence is no name when the article also writes it in lower
     case ("Malaria killed..." beside "a malaria vaccine")."""
-    lower_words = set(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", text))
-    kept = []
-    for start, end, label in spans:
-        surface = text[start:end]
-        if (
-            label in lexicon.NAME_LABELS
-            and " " not in surface
-            and not surface.isupper()
-            and surface.lower() in lower_words
-            and _sentence_initial(text, start)
-        ):
-            continue
-        kept.append((start, end, label))
-    return kept
+    lower_words = _lower_words(text)
+    return [
+        (start, end, label)
+        for start, end, label in spans
+        if not (
+            label in lexicon.NAME_LABELS and _capitalised_common_word(text, start, end, lower_words)
+        )
+    ]
+
+
+def _lower_words(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]*", text))
+
+
+def _capitalised_common_word(text: str, start: int, end: int, lower_words: set[str]) -> bool:
+    """One word, written in lower case elsewhere in the article, and capitalised here only
+    because it opens a sentence or stands in a Title Case headline ("Farm groups", "Farm Bill")."""
+    surface = text[start:end]
+    if " " in surface or surface.isupper() or surface.lower() not in lower_words:
+        return False
+    if _sentence_initial(text, start):
+        return True
+    line_end = text.find("\n", end)
+    return is_headline(text[text.rfind("\n", 0, start) + 1 : line_end if line_end >= 0 else None])
 
 
 # -- finding what the model missed -----------------------------------------------------------
@@ -605,9 +615,12 @@ def _add_missed(text: str, spans: list[Span], labels: dict[str, str]) -> list[Sp
         + r")(?![\w])"
     )
     added: list[Span] = []
+    lower_words = _lower_words(text)
     for match in pattern.finditer(text):
         start, end = match.span()
         if any(taken[start:end]) or not _stands_alone(text, start, end):
+            continue
+        if _capitalised_common_word(text, start, end, lower_words):
             continue
         added.append((start, end, labels[match.group()]))
         taken[start:end] = b"\x01" * (end - start)
