@@ -469,6 +469,16 @@ def test_a_common_word_capitalised_by_a_headline_or_sentence_start_is_no_name() 
     ]
 
 
+def test_a_lone_institution_word_is_an_organisation_and_amounts_end_before_a_comma() -> None:
+    text = "At a rally outside Parliament, the Māori leader said pay of about NZ$78,000, is low."
+    spans = [("Parliament", "GPE"), ("Māori", "PRODUCT")]
+    assert run(text, spans) == [
+        ("Parliament", "ORG"),
+        ("Māori", "NORP"),
+        ("about NZ$78,000", "MONEY"),
+    ]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

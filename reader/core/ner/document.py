@@ -160,6 +160,12 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         label = "ORG"  # nobody is called "JAXA"
     if label in ("GPE", "LOC") and len(words) == 1 and _CAMEL_CASE.fullmatch(text, start, end):
         label = "ORG"  # no place is spelt like "OpenAI" or "PayPal"
+    if (
+        label in ("GPE", "LOC", "PERSON")
+        and len(words) == 1
+        and text[start:end] in lexicon.ORG_HEADS
+    ):
+        label = "ORG"  # "outside Parliament", "the Senate"
     if label in ("GPE", "LOC", "PERSON", "FAC") and len(words) > 1:
         last = text[words[-1][0] : words[-1][1]]
         if _POSSESSIVE.sub("", last).rstrip(".,") in lexicon.ORG_HEADS:
@@ -444,6 +450,7 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
                 and name.lower() not in lexicon.PRONOUNS
                 and not _is_title(name)
                 and name not in lexicon.places()
+                and not (label == "GPE" and name in lexicon.ORG_HEADS)
             ):
                 found.append((match.start(1), match.start(1) + len(name), label))
     for match in _PARTY_AND_PLACE.finditer(text):
@@ -711,7 +718,7 @@ def _resolve_overlaps(spans: Iterable[Span]) -> list[Span]:
 
 
 _MONEY = re.compile(
-    rf"(?<![\w.])(?:[A-Z]{{1,3}})?[{lexicon.CURRENCY_SYMBOLS}]\d[\d,]*(?:\.\d+)?"
+    rf"(?<![\w.])(?:[A-Z]{{1,3}})?[{lexicon.CURRENCY_SYMBOLS}]\d(?:[\d,]*\d)?(?:\.\d+)?"
     r"(?:(?:m|bn|k|tn)\b| (?:million|billion|trillion)\b)?"
 )
 _CAPITALISED = re.compile(r"[A-Z][^\W\d_]*")

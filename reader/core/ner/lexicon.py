@@ -326,7 +326,7 @@ _GROUPS = _wordset(
 Kurdish Kurd Palestinian Jewish Muslim Christian Catholic Protestant Sunni Shia
 Shiite Hindu Buddhist Sikh Republican Democrat Communist
 Socialist Hispanic Latino Latina Persian Pashtun Tamil Uyghur Uighur Tatar Chechen Crimean
-Basque Catalan Flemish Walloon Berber Bedouin Druze Yazidi Rohingya Maori Aboriginal Inuit
+Basque Catalan Flemish Walloon Berber Bedouin Druze Yazidi Rohingya Maori Māori Aboriginal Inuit
 Lutheran Methodist Baptist Anglican Presbyterian Episcopalian Evangelical Pentecostal Mormon
 Quaker Amish Jew"""
 )
