@@ -479,6 +479,24 @@ def test_a_lone_institution_word_is_an_organisation_and_amounts_end_before_a_com
     ]
 
 
+def test_a_lone_name_listed_after_places_is_a_place() -> None:
+    text = "Hospitals in Auckland, Christchurch and Hamilton shut. Biden and Harris spoke."
+    spans = [
+        ("Auckland", "GPE"),
+        ("Christchurch", "GPE"),
+        ("Hamilton", "PERSON"),
+        ("Biden", "PERSON"),
+        ("Harris", "PERSON"),
+    ]
+    assert run(text, spans) == [
+        ("Auckland", "GPE"),
+        ("Christchurch", "GPE"),
+        ("Hamilton", "GPE"),
+        ("Biden", "PERSON"),
+        ("Harris", "PERSON"),
+    ]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

@@ -478,6 +478,7 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
                 continue  # ", or X" and "(X)" after a place name the same thing only as initials
             found.append((short.start(short.lastindex), short.end(short.lastindex), label))
     by_start = {start: (end, label) for start, end, label in spans}
+    by_end = {end: label for _, end, label in spans}
     for start, end, label in spans:
         surface = text[start:end]
         # A lone name no full name introduced, "in" or "near" it: a place.
@@ -496,6 +497,13 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
                     and " " not in text[other_start:other_end]
                 ):
                     found.append((other_start, other_end, "GPE"))
+        if label == "PERSON" and " " not in surface and surface not in tails:
+            # "Auckland, Christchurch and Hamilton": a lone name listed after places is one.
+            for joint in (", ", " and ", ", and ", " or "):
+                before = by_end.get(start - len(joint))
+                if before == "GPE" and text[start - len(joint) : start] == joint:
+                    found.append((start, end, "GPE"))
+                    break
         if label in ("LOC", "FAC", "GPE") and text[end : end + 2] == ", ":
             after = by_start.get(end + 2)
             if after and after[1] == "GPE":
