@@ -409,6 +409,8 @@ def test_outside_a_match_report_a_city_stays_a_place() -> None:
 def test_an_amount_the_model_missed_keeps_its_modifier() -> None:
     text = "The run has earned them more than £2.5m in prize money."
     assert run(text, []) == [("more than £2.5m", "MONEY")]
+    text = "The strike will cost about NZ$30 million."
+    assert run(text, [("about NZ$30 million", "CARDINAL")]) == [("about NZ$30 million", "MONEY")]
     # A headline capitalises every word, so "Over" there is no modifier.
     headline = "Trader Jailed Over £3.4m Pension Fraud"
     assert run(headline, []) == [("£3.4m", "MONEY")]

@@ -275,6 +275,8 @@ def _extend_amount(text: str, start: int, end: int, label: str) -> tuple[int, in
     currency = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
     if currency and label in ("MONEY", "CARDINAL"):
         start, label = currency.start(), "MONEY"
+    elif label == "CARDINAL" and any(c in lexicon.CURRENCY_SYMBOLS for c in text[start:end]):
+        label = "MONEY"  # "about NZ$30 million" read as a number
     short_scale = _SHORT_SCALE.match(text, end)
     if short_scale and label == "MONEY":
         end = short_scale.end()  # "£1.9" + "m"
