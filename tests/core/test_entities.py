@@ -499,6 +499,21 @@ def test_a_lone_name_listed_after_places_is_a_place() -> None:
     ]
 
 
+def test_a_date_ends_at_a_clause_and_two_firms_joined_by_and_are_two() -> None:
+    text = "It passed late Tuesday, ending talks. Goldman Sachs and ING advised; ING declined."
+    spans = [("late Tuesday, ending", "DATE"), ("Goldman Sachs and ING", "ORG")]
+    assert run(text, spans) == [
+        ("late Tuesday", "DATE"),
+        ("Goldman Sachs", "ORG"),
+        ("ING", "ORG"),
+        ("ING", "ORG"),
+    ]
+    # A firm whose name holds "and" stays whole.
+    assert run("Procter and Gamble rose.", [("Procter and Gamble", "ORG")]) == [
+        ("Procter and Gamble", "ORG")
+    ]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

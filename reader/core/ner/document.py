@@ -738,6 +738,8 @@ _PLACE_LIST = re.compile(
     r"(?!(?:Inc|Ltd|LLC|Jr|Sr|Co|Corp|Plc|PLC)\b)[A-Z][a-z]+(?: [A-Z][a-z]+)?"
 )
 _SCORE = re.compile(r"(\d{1,3}) to (\d{1,3})")
+_CLAUSE_AFTER_DATE = re.compile(r", (?=[a-z])")
+_TWO_ORGS = re.compile(r"([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)*) and ([A-Z][\w&.-]*(?: [A-Z][\w&.-]*)*)")
 _PERIOD_TO_MONTH = re.compile(
     r"((?:the )?\w+ (?:months|years|weeks|quarters)) to ((?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December)(?: \d{4})?)"
@@ -757,6 +759,20 @@ def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
     """A span never runs across a line break or a spaced dash ("AMSTERDAM — Veldhoven ..."); a
     vote or a score ("68 to 31") is two numbers, not a date."""
     for start, end, label in _split_lines(text, spans):
+        clause = _CLAUSE_AFTER_DATE.search(text, start, end) if label == "DATE" else None
+        if clause:
+            end = (
+                clause.start()
+            )  # "late Tuesday, ending months of talks": the date ends at the comma
+        pair = _TWO_ORGS.fullmatch(text, start, end) if label == "ORG" else None
+        if pair and any(
+            text.count(part) > 1 or _ACRONYM.fullmatch(part)
+            for part in (pair.group(1), pair.group(2))
+        ):
+            # "Goldman Sachs and ING": two firms, each also named on its own or an acronym.
+            yield pair.start(1), pair.end(1), label
+            yield pair.start(2), pair.end(2), label
+            continue
         period = _PERIOD_TO_MONTH.fullmatch(text, start, end)
         if period and label == "DATE":
             # "the 12 months to February": a length of time and the month it ends in.
