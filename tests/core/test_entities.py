@@ -514,6 +514,32 @@ def test_a_date_ends_at_a_clause_and_two_firms_joined_by_and_are_two() -> None:
     ]
 
 
+def test_wildfire_report_conventions() -> None:
+    text = (
+        "EDMONTON, Alberta - Fire spread from Lesser Slave Lake in winds of 70 kilometres an "
+        "hour, Mayor Frances Bellerose said.\nHelp came from the Canadian Armed Forces, Public "
+        "Safety Minister Dominic LeBlanc said."
+    )
+    spans = [
+        ("Edmonton", "ORG"),  # the model sees the dateline recased
+        ("Alberta", "GPE"),
+        ("Lesser Slave Lake", "ORG"),
+        ("70 kilometres", "QUANTITY"),
+        ("Mayor Frances Bellerose", "WORK_OF_ART"),
+        ("Canadian Armed Forces, Public Safety", "ORG"),
+        ("Dominic LeBlanc", "PERSON"),
+    ]
+    assert run(text, spans) == [
+        ("EDMONTON", "GPE"),
+        ("Alberta", "GPE"),
+        ("Lesser Slave Lake", "LOC"),
+        ("70 kilometres an hour", "QUANTITY"),
+        ("Frances Bellerose", "PERSON"),
+        ("Canadian Armed Forces", "ORG"),
+        ("Dominic LeBlanc", "PERSON"),
+    ]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

@@ -147,7 +147,7 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         first, second = (text[a:b] for a, b in words[:2])
         if first.lower() in ("a", "an") and _ORDINAL_WORD.fullmatch(second):
             return [(words[1][0], words[1][1], "ORDINAL")]  # "a third straight year": a count
-    if label in ("ORG", "GPE", "NORP", "FAC") and len(words) > 1:
+    if label in ("ORG", "GPE", "NORP", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT") and len(words) > 1:
         first = text[words[0][0] : words[0][1]].lower().rstrip(".")
         rest = [text[a:b] for a, b in words[1:]]
         # "Spokesperson Dmitry Peskov" tagged as an organisation: a personal title before
@@ -176,6 +176,12 @@ def clean_span(text: str, start: int, end: int, label: str) -> list[Span]:
         and text[words[-1][0] : words[-1][1]].rstrip(".,") == "Act"
     ):
         label = "LAW"  # "Farm, Food and National Security Act"
+    if (
+        label in ("ORG", "PERSON")
+        and len(words) > 1
+        and text[words[-1][0] : words[-1][1]] in lexicon.NATURAL_FEATURES
+    ):
+        label = "LOC"  # "Lesser Slave Lake"
     if label in ("GPE", "LOC", "PERSON", "ORG") and len(words) > 1:
         last = _POSSESSIVE.sub("", text[words[-1][0] : words[-1][1]]).rstrip(".,")
         if last in (lexicon.FAC_HEADS_FOR_PLACES if label in ("GPE", "LOC") else lexicon.FAC_HEADS):
@@ -270,6 +276,9 @@ _UNITS = re.compile(
 )
 
 
+_PER_TIME = re.compile(r" (?:an|a|per) (?:hour|second|minute|day)\b")
+
+
 def _extend_amount(text: str, start: int, end: int, label: str) -> tuple[int, int, str]:
     """Currency symbols, currency words, units and "about"/"up to" belong to an amount."""
     currency = _CURRENCY_BEFORE.search(text, max(0, start - 5), start)
@@ -287,6 +296,8 @@ def _extend_amount(text: str, start: int, end: int, label: str) -> tuple[int, in
     unit = _UNITS.match(after)
     if unit and label == "CARDINAL" and not word:
         end, label = end + unit.end(), "QUANTITY"
+    if label == "QUANTITY" and (rate := _PER_TIME.match(text, end)):
+        end = rate.end()  # "70 kilometres an hour"
     modifier = _APPROXIMATELY.search(text, max(0, start - 16), start)
     if modifier and (modifier.start() == 0 or not text[modifier.start() - 1].isalnum()):
         start = modifier.start()
@@ -506,10 +517,11 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
                 if before == "GPE" and text[start - len(joint) : start] == joint:
                     found.append((start, end, "GPE"))
                     break
-        if label in ("LOC", "FAC", "GPE") and text[end : end + 2] == ", ":
+        dateline = surface.isupper() and len(surface) > 3 and _sentence_initial(text, start)
+        if (label in ("LOC", "FAC", "GPE") or dateline) and text[end : end + 2] == ", ":
             after = by_start.get(end + 2)
             if after and after[1] == "GPE":
-                found.append((start, end, "GPE"))  # "East Palestine, Ohio"
+                found.append((start, end, "GPE"))  # "East Palestine, Ohio", "EDMONTON, Alberta"
     return found
 
 
@@ -764,6 +776,12 @@ def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
             end = (
                 clause.start()
             )  # "late Tuesday, ending months of talks": the date ends at the comma
+        if label == "ORG" and (comma := text.find(", ", start, end)) != -1:
+            head = text[start:comma].rsplit(" ", 1)[-1]
+            if head in lexicon.ORG_HEADS and text[comma + 2 : end].split(" ", 1)[0] not in (
+                lexicon.ORG_HEADS
+            ):
+                end = comma  # "Canadian Armed Forces, Public Safety Minister ..."
         pair = _TWO_ORGS.fullmatch(text, start, end) if label == "ORG" else None
         if pair and any(
             text.count(part) > 1 or _ACRONYM.fullmatch(part)

@@ -101,6 +101,11 @@ CLUB_HEADS = _wordset(
     "City Town United Rovers Athletic Hotspur Wanderers Albion Villa Palace Rangers Argyle FC AFC"
 )
 
+# Last words of lakes, rivers and other natural features ("Lesser Slave Lake").
+NATURAL_FEATURES = _wordset(
+    "Lake River Mountains Mountain Bay Sea Ocean Valley Desert Glacier Gulf Strait Peninsula"
+)
+
 # A word that turns an ordinal into a position in a match or a trial: "the 94th minute".
 ORDINAL_NOUNS = _wordset("minute day round inning innings lap leg hole game set stage")
 
