@@ -540,6 +540,11 @@ def test_wildfire_report_conventions() -> None:
     ]
 
 
+def test_a_lone_name_after_headquarters_in_is_a_place() -> None:
+    text = "It will build one plant at its headquarters in Boise. Boise welcomed it."
+    assert run(text, [("Boise", "ORG")]) == [("Boise", "GPE"), ("Boise", "GPE")]
+
+
 def test_the_rest_or_end_of_a_period_is_part_of_the_date() -> None:
     text = "Classes stop for the rest of the week and resume at the end of June."
     assert run(text, [("week", "DATE"), ("June", "DATE")]) == [

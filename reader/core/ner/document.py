@@ -431,7 +431,10 @@ _PERSON_APPOSITIVE = re.compile(
     r"(?:, who |, \d{1,3}, | of (?:the )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b)"
 )
 _PARTY_AND_PLACE = re.compile(r"(?<=, )[RDI]-([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
-_PLACE_AFTER_NEAR = re.compile(r"\b(?:near|outside) ([A-Z][a-z]+)\b(?! [A-Z])")
+_PLACE_AFTER_NEAR = re.compile(
+    r"\b(?:near|outside|(?:headquarters|headquartered|based|located|born) in) "
+    r"([A-Z][a-z]+)\b(?! [A-Z])"
+)
 _CLOCK_TIME = re.compile(r"\d{1,2}:\d\d(?::\d\d)?(?:\.\d+)?")
 # "Supplemental Nutrition Assistance Program, or SNAP", "McDonald's (MCD)", "(NYSE: TAP)"
 _SHORT_FORM_AFTER = re.compile(
