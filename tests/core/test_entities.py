@@ -482,13 +482,18 @@ def test_a_lone_institution_word_is_an_organisation_and_amounts_end_before_a_com
 
 
 def test_a_lone_name_listed_after_places_is_a_place() -> None:
-    text = "Hospitals in Auckland, Christchurch and Hamilton shut. Biden and Harris spoke."
+    text = (
+        "Hospitals in Auckland, Christchurch and Hamilton shut. Biden and Harris spoke.\n"
+        "Talks were held in Paris, Macron said."
+    )
     spans = [
         ("Auckland", "GPE"),
         ("Christchurch", "GPE"),
         ("Hamilton", "PERSON"),
         ("Biden", "PERSON"),
         ("Harris", "PERSON"),
+        ("Paris", "GPE"),
+        ("Macron", "PERSON"),
     ]
     assert run(text, spans) == [
         ("Auckland", "GPE"),
@@ -496,6 +501,8 @@ def test_a_lone_name_listed_after_places_is_a_place() -> None:
         ("Hamilton", "GPE"),
         ("Biden", "PERSON"),
         ("Harris", "PERSON"),
+        ("Paris", "GPE"),
+        ("Macron", "PERSON"),
     ]
 
 

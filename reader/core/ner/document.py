@@ -517,7 +517,11 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
             # "Auckland, Christchurch and Hamilton": a lone name listed after places is one.
             for joint in (", ", " and ", ", and ", " or "):
                 before = by_end.get(start - len(joint))
-                if before == "GPE" and text[start - len(joint) : start] == joint:
+                if (
+                    before == "GPE"
+                    and text[start - len(joint) : start] == joint
+                    and (joint != ", " or text.startswith((", ", " and ", " or "), end))
+                ):
                     found.append((start, end, "GPE"))
                     break
         dateline = surface.isupper() and len(surface) > 3 and _sentence_initial(text, start)
