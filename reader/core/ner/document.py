@@ -791,7 +791,7 @@ def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
                 end = comma  # "Canadian Armed Forces, Public Safety Minister ..."
         pair = _TWO_ORGS.fullmatch(text, start, end) if label == "ORG" else None
         if pair and any(
-            text.count(part) > 1 or _ACRONYM.fullmatch(part)
+            text.count(part) > text.count(pair.group()) or _ACRONYM.fullmatch(part)
             for part in (pair.group(1), pair.group(2))
         ):
             # "Goldman Sachs and ING": two firms, each also named on its own or an acronym.
