@@ -114,13 +114,6 @@ def open_database(path: Path) -> Database:
     return db
 
 
-def open_memory() -> Database:
-    db = Database(memory=True)
-    db.execute("PRAGMA foreign_keys = ON")
-    migrations.apply(db)
-    return db
-
-
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
