@@ -17,25 +17,25 @@ from reader.core.migrations import migrations
 BUSY_TIMEOUT_MS = 10_000
 # A write waits BUSY_TIMEOUT_MS for the lock, this many times, before giving up with a message.
 WRITE_ATTEMPTS = 6
-SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
 
 def check_library_file(path: Path) -> None:
-    """Refuse a file that exists but is not an SQLite database, without touching it."""
-    if not path.exists():
-        return
+    """Refuse a path that cannot be a library file, without opening it.
+
+    Only `stat` is used here: opening and closing any descriptor of the file would drop every
+    POSIX lock this process holds on it through its SQLite connections, and another process
+    would then delete the WAL under them. Whether the content is SQLite is asked of SQLite.
+    """
     if path.is_dir():
         raise LibraryError(f"{path} is a folder, not a Readmark library file.")
-    if path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        header = handle.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
-        raise LibraryError(
-            f"{path} is not a Readmark library (not an SQLite file). It was left untouched; "
-            "move it away or choose another data folder with --data-dir."
-        )
+
+
+def _not_sqlite(path: Path) -> LibraryError:
+    return LibraryError(
+        f"{path} is not a Readmark library (not an SQLite file). It was left untouched; "
+        "move it away or choose another data folder with --data-dir."
+    )
 
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -107,6 +107,8 @@ def open_database(path: Path) -> Database:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
+        if "not a database" in str(exc):
+            raise _not_sqlite(path) from exc
         raise LibraryError(
             f"The library at {path} cannot be opened ({exc}). It was left untouched; restore it "
             "from a backup, or choose another data folder with --data-dir."

@@ -234,3 +234,30 @@ def test_the_library_is_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert library.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert library.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert library.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_opening_more_libraries_keeps_the_process_locks(tmp_path: Path) -> None:
+    """A long-lived connection keeps its locks while other handles in the same process open and
+    close: another process must still see it and leave the WAL in place."""
+    path = tmp_path / "library.sqlite3"
+    window = Library(path)
+    window.add_article(Article(title="kept", blocks=(Block(BlockKind.PARAGRAPH, "kept words"),)))
+    for _ in range(3):
+        Library(path).close()  # a search's worker opening its own connection and closing it
+    wal = path.with_name(path.name + "-wal")
+    assert wal.exists()
+    # Another process opens and closes the library: with our locks dropped it would think it is
+    # alone, checkpoint and delete the WAL the window still uses.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    code = (
+        "import sys; from pathlib import Path; from reader.core.library import Library; "
+        "Library(Path(sys.argv[1])).close()"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], env=env, check=True, timeout=60)
+    assert wal.exists(), "another process deleted the WAL of a live connection"
+    window.add_article(Article(title="after", blocks=(Block(BlockKind.PARAGRAPH, "more words"),)))
+    window.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert {r[0] for r in conn.execute("SELECT title FROM articles")} >= {"kept", "after"}
+    conn.close()
