@@ -1,0 +1,104 @@
+"""The README's promise, with real processes: `readmark-cli` works on the same library as the app,
+even while the app is open.
+
+A real window runs in its own process (offscreen), searching through its search box and pressing
+Favourite, Read and Tags; meanwhile `readmark-cli add`, `tag` and `highlight` run against the same
+file, round after round. Afterwards the file is intact and holds every write of both sides, and
+the window never used a library file that another process had deleted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.core.library import Library
+from reader.core.models import Article, Block, BlockKind
+from tests.processes import (
+    LIBRARY_NAME,
+    DeletedFileWatch,
+    WindowProcess,
+    expected_window_state,
+    integrity,
+    run_cli,
+)
+
+CLI_ROUNDS = 4
+WINDOW_ARTICLES = 5
+
+
+def seed_window_articles(path: Path) -> None:
+    library = Library(path)
+    try:
+        library.ensure_sample()
+        for n in range(WINDOW_ARTICLES):
+            body = f"Heron count {n}: windowword birds stood in the shallows of the river."
+            library.add_article(
+                Article(title=f"River notes {n}", blocks=(Block(BlockKind.PARAGRAPH, body),))
+            )
+    finally:
+        library.close()
+
+
+def cli_round(data_dir: Path, folder: Path, n: int) -> dict[str, object]:
+    """`add` a page, `tag` it, `highlight` a passage: what a person does in a terminal."""
+    page = folder / f"cli-{n}.txt"
+    title = f"Terminal note {n}"
+    page.write_text(f"{title}\n\nclipword {n} otters slid down the muddy bank.\n", "utf-8")
+    added = run_cli(data_dir, "add", str(page), "--no-entities", "--no-images")
+    assert added.returncode == 0, added.stderr
+    article_id = int(added.stdout.split("\t", 1)[0])
+    tag = f"cli-{n}"
+    tagged = run_cli(data_dir, "tag", str(article_id), tag)
+    assert tagged.returncode == 0, tagged.stderr
+    marked = run_cli(data_dir, "highlight", str(article_id), "--quote", "otters slid")
+    assert marked.returncode == 0, marked.stderr
+    return {"id": article_id, "title": title, "tag": tag, "highlight": marked.stdout.strip()}
+
+
+@pytest.mark.slow
+def test_the_window_and_the_cli_write_the_same_library(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    path = data_dir / LIBRARY_NAME
+    seed_window_articles(path)
+    stop = tmp_path / "stop"
+    window = WindowProcess(
+        data_dir,
+        "--rounds", "0", "--stop-file", str(stop), "--min-rounds", "6", "--pause-ms", "150",
+        "--query", "windowword", "--query", "windowword river",
+    )  # fmt: skip
+    watch = DeletedFileWatch(window.proc.pid)
+    try:
+        window.wait_ready()
+        cli_writes = [cli_round(data_dir, tmp_path, n) for n in range(CLI_ROUNDS)]
+        rounds_during_cli = len(window.of_kind("round"))
+        stop.touch()
+        code = window.finish()
+    finally:
+        window.close()
+        deleted = watch.stop()
+    errors = [e["message"] for e in window.of_kind("error")]
+    assert not errors, errors
+    assert code == 0, window.stderr[-3000:]
+    assert rounds_during_cli >= 2, "the window and the CLI did not overlap"
+    assert watch.looks > 10
+    assert not deleted, f"the window used library files another process deleted: {deleted}"
+
+    assert integrity(path) == "ok"
+    library = Library(path)
+    try:
+        expected = expected_window_state(window.of_kind("write"))
+        assert expected
+        for article_id, state in expected.items():
+            saved = library.get(article_id)
+            assert saved.favorite == state["favorite"], f"favourite of {article_id} was lost"
+            assert (not saved.unread) == state["read"], f"read state of {article_id} was lost"
+            assert state["tags"] <= set(saved.tags), f"tags of {article_id} were lost"
+        for write in cli_writes:
+            saved = library.get(int(write["id"]))
+            assert saved.article.title == write["title"]
+            assert write["tag"] in saved.tags
+            assert write["highlight"] in {a.id for a in library.annotations(saved.id)}
+    finally:
+        library.close()
