@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -48,6 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except ReadmarkError as exc:
         print(f"readmark-cli: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:
+        # A statement outside the library's own methods (an import's bookkeeping, say) met a
+        # full disk or a read-only folder: say which, not a traceback.
+        from reader.core.failures import database_error
+        from reader.core.paths import library_path
+
+        print(f"readmark-cli: {database_error(library_path(args.data_dir), exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

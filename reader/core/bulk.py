@@ -20,6 +20,7 @@ import hashlib
 import heapq
 import queue
 import random
+import sqlite3
 import threading
 import time
 from collections import deque
@@ -35,15 +36,18 @@ import requests
 
 from reader.core import fetch
 from reader.core.errors import (
+    DiskFullError,
     ExtractionError,
     FetchTimeoutError,
     HTTPStatusError,
     LoadError,
     NetworkError,
     ReadmarkError,
+    ReadOnlyLibraryError,
     UnsupportedContentError,
 )
 from reader.core.extract import extract
+from reader.core.failures import database_error
 from reader.core.importers import read_items
 from reader.core.importers.items import ImportItem
 from reader.core.importers.saving import (
@@ -693,6 +697,10 @@ class BulkImporter:
                 else:
                     try:
                         status = self._store(job_id, outcome)
+                    except (DiskFullError, ReadOnlyLibraryError):
+                        # Every later entry would fail the same way and be marked failed for
+                        # good; stopping keeps them pending for the resume.
+                        raise
                     except ReadmarkError as exc:
                         self._finish(job_id, entry.seq, FAILED, describe(exc))
                         status = FAILED
@@ -735,12 +743,15 @@ def import_file(
     **options: Any,
 ) -> ImportReport:
     """Import `path` into `library`, resuming an unfinished import of the same file."""
-    job_id = prepare_import(library, path, fmt)
-    importer = BulkImporter(
-        library,
-        policy or FetchPolicy(),
-        on_progress=on_progress,
-        cancel=cancel or threading.Event(),
-        **options,
-    )
-    return importer.run(job_id)
+    try:
+        job_id = prepare_import(library, path, fmt)
+        importer = BulkImporter(
+            library,
+            policy or FetchPolicy(),
+            on_progress=on_progress,
+            cancel=cancel or threading.Event(),
+            **options,
+        )
+        return importer.run(job_id)
+    except sqlite3.Error as exc:  # the job's own bookkeeping met a full disk, say
+        raise database_error(library.path, exc) from exc

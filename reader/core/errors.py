@@ -45,3 +45,23 @@ class ExtractionError(ReadmarkError):
 
 class LibraryError(ReadmarkError):
     """The library file cannot be opened or written."""
+
+
+class DiskFullError(LibraryError):
+    """A write failed for lack of space; it was rolled back, the library is as it was."""
+
+
+class ReadOnlyLibraryError(LibraryError):
+    """The library's file or folder cannot be written; reading still works."""
+
+
+class SearchTooLongError(LibraryError):
+    """A search has more filters or words than SQLite can take in one statement."""
+
+
+class DamagedLibraryError(LibraryError):
+    """SQLite found real damage in the file (corrupt pages, not a database)."""
+
+
+class NewerLibraryError(LibraryError):
+    """The library was upgraded by a newer Readmark than this one."""

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from reader.core import fetch
 from reader.core.errors import LibraryError, ReadmarkError
 from reader.core.extract import extract
+from reader.core.failures import database_error
 from reader.core.migrations import domain_key
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity, Mention, RawPage
 from reader.core.query import QueryError, Where, build_where, parse
@@ -1204,12 +1205,4 @@ def _update(conn: sqlite3.Connection, article_id: int, values: dict[str, object]
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError) -> LibraryError:
-    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc).lower():
-        return LibraryError(
-            "The library is busy: another Readmark window or command kept it locked. Try again."
-        )
-    if isinstance(exc, sqlite3.IntegrityError):
-        return LibraryError(f"The library refused the change: {exc}.")
-    return LibraryError(
-        f"The library at {path} is damaged ({exc}). Restore it from a backup; nothing was changed."
-    )
+    return database_error(path, exc)

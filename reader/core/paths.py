@@ -9,6 +9,7 @@ import platformdirs
 
 APP_NAME = "Readmark"
 LIBRARY_FILE = "library.sqlite3"
+BACKUPS_FOLDER = "backups"
 
 
 def data_dir(override: str | Path | None = None) -> Path:
@@ -22,3 +23,8 @@ def data_dir(override: str | Path | None = None) -> Path:
 
 def library_path(override: str | Path | None = None) -> Path:
     return data_dir(override) / LIBRARY_FILE
+
+
+def backups_dir(library: Path) -> Path:
+    """Where the rolling backups of the library file `library` are kept."""
+    return library.parent / BACKUPS_FOLDER

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from reader.core.errors import LibraryError
+from reader.core.errors import LibraryError, NewerLibraryError, ReadOnlyLibraryError
+from reader.core.failures import SQLITE_NOTADB, database_error, folder_is_read_only, primary_code
 from reader.core.migrations import migrations
+from reader.core.paths import backups_dir
 
 BUSY_TIMEOUT_MS = 10_000
 # A write waits BUSY_TIMEOUT_MS for the lock, this many times, before giving up with a message.
@@ -34,7 +36,9 @@ def check_library_file(path: Path) -> None:
 def _not_sqlite(path: Path) -> LibraryError:
     return LibraryError(
         f"{path} is not a Readmark library (not an SQLite file). It was left untouched; "
-        "move it away or choose another data folder with --data-dir."
+        "move it away or choose another data folder with --data-dir. If it was your library, "
+        "it is damaged: restore a backup with `readmark-cli restore FILE` (daily backups are "
+        f"in {backups_dir(path)})."
     )
 
 
@@ -54,11 +58,63 @@ def _check_owner(db: Database, path: Path) -> None:
             [migrations.name],
         ).fetchone()
         if found:
+            _check_not_newer(db, path)
             return
     raise LibraryError(
         f"{path} is an SQLite database but not a Readmark library. It was left untouched; "
         "move it away or choose another data folder with --data-dir."
     )
+
+
+def unknown_migrations(db: Database) -> list[str]:
+    """Migrations the library has that this version does not know: a newer Readmark made them."""
+    known = {migration.name for migration in migrations._migrations}
+    applied = db.execute(
+        f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ? ORDER BY rowid",
+        [migrations.name],
+    ).fetchall()
+    return [str(row[0]) for row in applied if row[0] not in known]
+
+
+def _check_not_newer(db: Database, path: Path) -> None:
+    # Writing with an older schema's code could undo what the newer version relies on.
+    unknown = unknown_migrations(db)
+    if unknown:
+        raise NewerLibraryError(
+            f"The library at {path} was upgraded by a newer version of Readmark (it has "
+            f"{', '.join(unknown)}, which this version does not know). It was left untouched; "
+            "update Readmark to open it."
+        )
+
+
+def _open_read_only(path: Path) -> Database:
+    """Open a library whose folder cannot be written, for reading only.
+
+    SQLite reads a WAL library read-only when its -wal and -shm files exist. Without them, the
+    last writer closed cleanly and no writer can start while the folder stays read-only (it
+    could not create the -wal), so the file is opened as immutable.
+    """
+    wal = path.with_name(path.name + "-wal")
+    uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?immutable=1")
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        db = Database(conn)
+        _check_owner(db, path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if migrations.pending(db):
+            raise ReadOnlyLibraryError(
+                f"The folder {path.parent} is read-only, and this library needs an upgrade "
+                "before this version of Readmark can read it. Make the folder writable once."
+            )
+    except LibraryError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        if primary_code(exc) == SQLITE_NOTADB:
+            raise _not_sqlite(path) from exc
+        raise database_error(path, exc, opening=True) from exc
+    return db
 
 
 def _configure(db: Database) -> None:
@@ -86,6 +142,8 @@ def open_database(path: Path) -> Database:
     byte-for-byte as it was.
     """
     check_library_file(path)
+    if path.is_file() and folder_is_read_only(path):
+        return _open_read_only(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -107,12 +165,9 @@ def open_database(path: Path) -> Database:
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
-        if "not a database" in str(exc):
+        if primary_code(exc) == SQLITE_NOTADB:
             raise _not_sqlite(path) from exc
-        raise LibraryError(
-            f"The library at {path} cannot be opened ({exc}). It was left untouched; restore it "
-            "from a backup, or choose another data folder with --data-dir."
-        ) from exc
+        raise database_error(path, exc, opening=True) from exc
     return db
 
 
