@@ -164,7 +164,21 @@ def _mime_and_charset(header: str) -> tuple[str, str | None]:
 
 
 def _host(url: str) -> str:
-    return urlsplit(url).hostname or url
+    try:
+        return urlsplit(url).hostname or url
+    except ValueError:  # an unclosed IPv6 bracket, a bad port: the address itself is named
+        return url
+
+
+def check_url(url: str) -> None:
+    """Raise LoadError unless `url` is a web address that can be requested at all."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it is the check: it raises on a port out of range
+    except ValueError as exc:
+        raise LoadError(f"{url} is not a valid web address ({exc}).") from exc
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise LoadError(f"{url} is not a valid web address.")
 
 
 def _inflate(chunks: Iterator[bytes], encoding: str, url: str) -> Iterator[bytes]:
@@ -212,6 +226,7 @@ def fetch_url(
     max_decompressed_bytes: int | None = None,
 ) -> RawPage:
     """GET `url` with every limit applied; only a complete, checked body becomes a RawPage."""
+    check_url(url)
     session = session or make_session()
     timeout = timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
     total_timeout_s = total_timeout_s or TOTAL_TIMEOUT_S

@@ -96,15 +96,18 @@ def normalise_url(url: str | None) -> str | None:
     """The form two URLs of the same article share: lower-case host, no fragment, no trackers."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # an unclosed IPv6 bracket or a bad port: not a URL to fold
+        return url.strip()
     if parts.scheme not in ("http", "https"):
         return url.strip()
     host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
     ):
-        host = f"{host}:{parts.port}"
+        host = f"{host}:{port}"
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)
@@ -119,7 +122,10 @@ def normalise_url(url: str | None) -> str | None:
 def domain_of(url: str | None) -> str | None:
     if not url or not url.startswith(("http://", "https://")):
         return None
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
     return host[4:] if host.startswith("www.") else (host or None)
 
 
