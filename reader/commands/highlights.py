@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -134,11 +133,9 @@ def run_highlights(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     try:
-        if args.file == "-":
-            data = json.load(sys.stdin)
-        else:
-            data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        data = webannotation.read_jsonld(text)
+    except (OSError, UnicodeDecodeError, webannotation.AnnotationFormatError) as exc:
         raise ReadmarkError(f"Cannot read {args.file}: {exc}") from exc
     items = webannotation.from_jsonld(data)
     library = _open(args)

@@ -764,7 +764,7 @@ class HighlightsFeature(QObject):
         if not path:
             return None
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            data = webannotation.read_jsonld(Path(path).read_text(encoding="utf-8"))
             items = webannotation.from_jsonld(data)
             report = webannotation.import_annotations(self.window.library, items)
         except (OSError, UnicodeDecodeError, ValueError, ReadmarkError) as exc:

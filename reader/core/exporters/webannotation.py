@@ -153,14 +153,38 @@ def _annotation_id(node: dict[str, Any], *selectors: object) -> str:
     return hashlib.sha256(json.dumps(selectors).encode("utf-8")).hexdigest()[:12]
 
 
+def read_jsonld(text: str) -> Any:
+    """Parse a JSON-LD document's text; malformed or absurdly nested JSON is a clear error."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnnotationFormatError(f"This is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise AnnotationFormatError("This JSON is nested too deeply to be annotations.") from exc
+
+
 def from_jsonld(data: Any) -> list[Targeted]:
     """The annotations in a parsed JSON-LD document; the ones without a quote are skipped."""
     if not isinstance(data, (dict, list)):
         raise AnnotationFormatError("This is not a Web Annotation document (expected JSON).")
+    try:
+        return _targeted(data)
+    except RecursionError as exc:
+        raise AnnotationFormatError("This JSON is nested too deeply to be annotations.") from exc
+
+
+def _position(selector: dict[str, Any], key: str) -> int:
+    try:
+        return int(selector.get(key, 0))
+    except (TypeError, ValueError):
+        return 0  # a position that is no number: the quote alone anchors the highlight
+
+
+def _targeted(data: Any) -> list[Targeted]:
     result: list[Targeted] = []
     for node in _nodes(data):
         for target in _as_list(node.get("target")):
-            if isinstance(target, str):
+            if not isinstance(target, dict):
                 continue  # a whole-document target has no quote to anchor
             source = target.get("source") or target.get("id") or ""
             exact, prefix, suffix = "", "", ""
@@ -172,7 +196,7 @@ def from_jsonld(data: Any) -> list[Targeted]:
                     prefix = str(selector.get("prefix", ""))
                     suffix = str(selector.get("suffix", ""))
                 elif "TextPositionSelector" in kind:
-                    start, end = int(selector.get("start", 0)), int(selector.get("end", 0))
+                    start, end = _position(selector, "start"), _position(selector, "end")
             if not exact or not isinstance(source, str):
                 continue
             color = target.get("styleClass")
