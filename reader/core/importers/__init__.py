@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
 import json
 from pathlib import Path
@@ -41,6 +42,10 @@ def detect_format(path: Path) -> str:
             data = json.loads(path.read_bytes().decode("utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ImportFormatError(f"{path.name} is not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise ImportFormatError(
+                f"{path.name}: JSON nested too deeply to be an export."
+            ) from exc
         if isinstance(data, dict) and "readmark_library" in data:
             return "readmark"
         if isinstance(data, list):
@@ -74,6 +79,15 @@ def read_items(path: Path, fmt: str = "auto") -> list[ImportItem]:
         items: list[ImportItem] = module.parse(path)
     except (ValueError, KeyError, UnicodeDecodeError) as exc:
         raise ImportFormatError(f"{path.name} could not be read as {fmt}: {exc}") from exc
+    except RecursionError as exc:
+        raise ImportFormatError(
+            f"{path.name} could not be read as {fmt}: its JSON is nested too deeply."
+        ) from exc
+    except csv.Error as exc:
+        # The csv module refuses cells over its limit (128 KB) rather than holding them.
+        too_long = "field larger than field limit" in str(exc)
+        reason = f"a cell is longer than {csv.field_size_limit() // 1024} KB" if too_long else exc
+        raise ImportFormatError(f"{path.name} could not be read as {fmt}: {reason}.") from exc
     return items
 
 
