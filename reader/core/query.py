@@ -124,8 +124,14 @@ _TOKEN = re.compile(
 _WORDY = re.compile(r"\w", re.UNICODE)
 
 
+# Control characters mean nothing in a search, and a NUL ends an FTS5 string early, which SQLite
+# reports as a malformed database.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def parse(text: str) -> Query:
     """Parse a query string; raises QueryError with a readable message when it is malformed."""
+    text = _CONTROL.sub(" ", text)
     if text.count('"') % 2:
         raise QueryError('A quote is not closed: add the missing " or remove the stray one.')
     groups: list[list[Term]] = []
@@ -219,6 +225,15 @@ _ABSOLUTE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 def parse_date(value: str, name: str, today: date | None = None) -> str:
     """The ISO date that bounds `before:`/`after:`: saved before it, or on/after it."""
+    try:
+        return _parse_date(value, name, today)
+    except (OverflowError, ValueError) as exc:
+        raise QueryError(
+            f"{name}:{value} is out of range: dates run from the year 1 to the year 9999."
+        ) from exc
+
+
+def _parse_date(value: str, name: str, today: date | None) -> str:
     today = today or datetime.now(UTC).date()
     text = value.strip().lower()
     if text in ("today", "yesterday"):
