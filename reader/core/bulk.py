@@ -324,7 +324,18 @@ class ImportReport:
             writer = csv.writer(handle)
             writer.writerow(["url", "status", "reason", "article_id", "title"])
             for row in self.rows:
-                writer.writerow([row.url, row.status, row.reason, row.article_id or "", row.title])
+                cells = [row.url, row.status, row.reason, str(row.article_id or ""), row.title]
+                writer.writerow([spreadsheet_safe(cell) for cell in cells])
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (a title "=HYPERLINK(...)"
+# from an imported page would become a live link or worse).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """`cell` as text a spreadsheet shows as it is: a leading quote disarms a formula."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
 def job_report(library: Library, job_id: int, cancelled: bool = False) -> ImportReport:
@@ -594,7 +605,7 @@ class BulkImporter:
                     continue
                 # Only items that need a request are subject to per-host politeness.
                 needs_fetch = item.content_html is None and item.article is None
-                host = (urlsplit(item.url).hostname or "") if needs_fetch else ""
+                host = _host_of(item.url) if needs_fetch else ""
                 by_host.setdefault(host, deque()).append(_Entry(seq, item, host))
         report(force=True)
 
@@ -722,6 +733,13 @@ class BulkImporter:
             db.execute("UPDATE import_jobs SET state = 'cancelled' WHERE id = ?", [job_id])
         report(force=True)
         return job_report(self.library, job_id, cancelled=cancelled)
+
+
+def _host_of(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # the fetch reports the bad address as this row's failure
+        return ""
 
 
 def describe(exc: BaseException) -> str:
