@@ -9,7 +9,9 @@ import sys
 from collections.abc import Sequence
 
 from reader import __version__
+from reader.commands.common import terminal_streams
 from reader.core.errors import ReadmarkError
+from reader.core.textsafe import terminal_text
 
 # One module per command (or group of commands); each has `register(subparsers)`, which adds its
 # parsers and sets `run=function(args) -> int` on them.
@@ -45,23 +47,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
-    try:
-        return int(args.run(args) or 0)
-    except ReadmarkError as exc:
-        print(f"readmark-cli: {exc}", file=sys.stderr)
-        return 1
-    except sqlite3.Error as exc:
-        # A statement outside the library's own methods (an import's bookkeeping, say) met a
-        # full disk or a read-only folder: say which, not a traceback.
-        from reader.core.failures import database_error
-        from reader.core.paths import library_path
+    with terminal_streams():
+        try:
+            return int(args.run(args) or 0)
+        except ReadmarkError as exc:
+            print(f"readmark-cli: {terminal_text(str(exc))}", file=sys.stderr)
+            return 1
+        except sqlite3.Error as exc:
+            # A statement outside the library's own methods (an import's bookkeeping, say) met a
+            # full disk or a read-only folder: say which, not a traceback.
+            from reader.core.failures import database_error
+            from reader.core.paths import library_path
 
-        print(f"readmark-cli: {database_error(library_path(args.data_dir), exc)}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+            message = database_error(library_path(args.data_dir), exc)
+            print(f"readmark-cli: {terminal_text(str(message))}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return 0
 
 
 if __name__ == "__main__":

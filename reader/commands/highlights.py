@@ -19,7 +19,7 @@ from reader.core.exporters import markdown, webannotation
 from reader.core.library import Library
 from reader.core.models import Annotation
 
-from .common import open_library, print_json
+from .common import one_line, open_library, print_json
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -148,7 +148,7 @@ def run_import(args: argparse.Namespace) -> int:
         f"{report.orphaned} not found in the text (kept as orphans)"
     )
     for source in report.missing_sources:
-        print(f"not in the library, skipped: {source}", file=sys.stderr)
+        print(f"not in the library, skipped: {one_line(source)}", file=sys.stderr)
     return 0
 
 

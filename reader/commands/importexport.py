@@ -15,6 +15,8 @@ from reader.core.importers import FORMATS
 from reader.core.library import Library
 from reader.core.paths import library_path
 
+from .common import one_line
+
 IMPORT_FORMATS = ["auto", *FORMATS]
 EXPORT_FORMATS = ["json", "markdown", "html", "epub", "pdf"]
 
@@ -99,7 +101,7 @@ def run_import(args: argparse.Namespace) -> int:
 def _print_report(report: ImportReport, csv_path: str | None) -> None:
     for row in report.rows:
         if row.status == "failed":
-            print(f"failed\t{row.url}\t{row.reason}")
+            print(f"failed\t{one_line(row.url)}\t{one_line(row.reason)}")
     print(report.summary())
     if csv_path:
         report.save_csv(Path(csv_path))

@@ -20,8 +20,9 @@ from reader.core.library import (
 )
 from reader.core.paths import library_path
 from reader.core.query import HELP as QUERY_HELP
+from reader.core.textsafe import terminal_text
 
-from .common import print_json, print_table
+from .common import one_line, print_json, print_table
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -182,12 +183,14 @@ def run_add(args: argparse.Namespace) -> int:
                 article_id = library.add_source(source, kind=args.kind, tags=args.tag)
             except ReadmarkError as exc:
                 failures += 1
-                print(f"readmark-cli: {source}: {exc}", file=sys.stderr)
+                print(
+                    f"readmark-cli: {one_line(source)}: {terminal_text(str(exc))}", file=sys.stderr
+                )
                 continue
             saved = library.get(article_id)
             added.append({"id": article_id, "source": source, "title": saved.article.title})
             if not args.json:
-                print(f"{article_id}\t{saved.article.title}")
+                print(f"{article_id}\t{one_line(saved.article.title)}")
     if args.json:
         print_json(added)
     return 1 if failures else 0
@@ -215,8 +218,8 @@ def run_search(args: argparse.Namespace) -> int:
         print("No articles match.", file=sys.stderr)
         return 0
     for hit in hits:
-        print(f"{hit.id}\t{hit.title}  ({hit.site_name or _host(hit.url)})")
-        print(f"\t{_short(hit.marked_snippet(), 200)}")
+        print(f"{hit.id}\t{one_line(hit.title)}  ({one_line(hit.site_name or _host(hit.url))})")
+        print(f"\t{one_line(_short(hit.marked_snippet(), 200))}")
     return 0
 
 
@@ -274,10 +277,10 @@ def run_show(args: argparse.Namespace) -> int:
     ]
     for name, value in details:
         if value:
-            print(f"{name + ':':<12}{value}")
+            print(f"{name + ':':<12}{one_line(value)}")
     if not args.no_text:
         print()
-        print(article.text)
+        print(terminal_text(article.text))
     return 0
 
 
@@ -292,7 +295,7 @@ def run_tag(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"id": args.id, "tags": tags})
     else:
-        print(", ".join(tags) if tags else "(no tags)")
+        print(one_line(", ".join(tags)) if tags else "(no tags)")
     return 0
 
 

@@ -26,6 +26,7 @@ from reader.core.models import Annotation, Article, Block, BlockKind, Entity, Me
 from reader.core.query import QueryError, Where, build_where, parse
 from reader.core.resources import sample_article_path
 from reader.core.store import open_database, write_transaction
+from reader.core.textsafe import clean_article, clean_text
 
 EXTRACTOR_VERSION = "1"
 EXCERPT_CHARS = 280
@@ -130,6 +131,7 @@ def domain_of(url: str | None) -> str | None:
 
 
 def normalise_tag(tag: str) -> str:
+    tag = clean_text(tag)
     return " ".join(tag.replace(",", " ").split()) if " " in tag.strip() else tag.strip()
 
 
@@ -477,6 +479,7 @@ class Library:
         Entities are recognised and images fetched before the write, so the library is locked
         only for the time it takes to write the rows.
         """
+        article = clean_article(article)  # a no-op for what extraction and imports cleaned
         row = article_to_row(article)
         if row["canonical_url"] is None and raw is not None and raw.url:
             row["canonical_url"] = normalise_url(raw.url)
@@ -1084,6 +1087,14 @@ class Library:
     def add_annotation(self, article_id: int, annotation: Annotation) -> Annotation:
         """Store a new annotation; empty dates and text hash are filled in. Returns it as saved."""
         now = _now()
+        annotation = replace(annotation, note=clean_text(annotation.note))
+        if annotation.orphaned:  # an anchored quote is the article's own (clean) text
+            annotation = replace(
+                annotation,
+                exact=clean_text(annotation.exact),
+                prefix=clean_text(annotation.prefix),
+                suffix=clean_text(annotation.suffix),
+            )
         if not annotation.text_hash:
             current = self._value("SELECT text_hash FROM articles WHERE id = ?", [article_id])
             annotation = replace(annotation, text_hash=str(current or ""))
@@ -1101,7 +1112,7 @@ class Library:
 
     def update_annotation(self, annotation: Annotation) -> Annotation:
         """Save changes to an existing annotation (note, colour, position...)."""
-        annotation = replace(annotation, updated_at=_now())
+        annotation = replace(annotation, note=clean_text(annotation.note), updated_at=_now())
         with self._write() as conn:
             article_id = self._value(
                 "SELECT article_id FROM annotations WHERE id = ?", [annotation.id]

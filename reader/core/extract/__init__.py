@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reader.core.errors import ExtractionError
 from reader.core.models import Article, RawPage
+from reader.core.textsafe import clean_article
 
 from .decode import decode_text
 
@@ -27,6 +28,8 @@ def extract(raw: RawPage, kind: str | None = None) -> Article:
             article = extract_html(raw)
     except RecursionError as exc:
         raise ExtractionError("The page is nested too deeply to be read.") from exc
+    # Character references are decoded by now, so `&#x1b;` is the control character it names.
+    article = clean_article(article)
     if not article.text.strip():
         raise ExtractionError("No readable text was found on this page.")
     return article

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reader.core.errors import LoadError
 
-from .items import ImportedHighlight, ImportItem
+from .items import ImportedHighlight, ImportItem, clean_item
 
 FORMATS = ("pocket", "instapaper", "omnivore", "wallabag", "bookmarks", "urls", "readmark")
 MAX_IMPORT_FILE_BYTES = 512 * 1024 * 1024
@@ -88,7 +88,7 @@ def read_items(path: Path, fmt: str = "auto") -> list[ImportItem]:
         too_long = "field larger than field limit" in str(exc)
         reason = f"a cell is longer than {csv.field_size_limit() // 1024} KB" if too_long else exc
         raise ImportFormatError(f"{path.name} could not be read as {fmt}: {reason}.") from exc
-    return items
+    return [clean_item(item) for item in items]
 
 
 __all__ = [

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+
+from reader.core.textsafe import clean_optional, clean_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,31 @@ class ImportItem:
         )
         known = {name: values[name] for name in cls.__slots__ if name in values}
         return cls(**known)
+
+
+def clean_item(item: ImportItem) -> ImportItem:
+    """`item` with its words cleaned as they come in (saved HTML is cleaned when extracted)."""
+    marks = tuple(
+        replace(
+            mark,
+            quote=clean_text(mark.quote),
+            note=clean_text(mark.note),
+            prefix=clean_text(mark.prefix),
+            suffix=clean_text(mark.suffix),
+        )
+        for mark in item.highlights
+    )
+    return replace(
+        item,
+        url=clean_text(item.url),
+        title=clean_text(item.title),
+        tags=tuple(clean_text(tag) for tag in item.tags),
+        description=clean_text(item.description),
+        byline=clean_optional(item.byline),
+        lang=clean_optional(item.lang),
+        published=clean_optional(item.published),
+        highlights=marks,
+    )
 
 
 def unix_to_iso(value: str | int | float | None) -> str | None:

@@ -15,6 +15,7 @@ from typing import Any
 from reader.core import annotations as anchoring
 from reader.core.library import Library, normalise_url
 from reader.core.models import Annotation, Article, Block, RawPage
+from reader.core.textsafe import clean_article
 
 from .items import ImportedHighlight, ImportItem
 
@@ -38,18 +39,21 @@ def find_existing(library: Library, *urls: str | None) -> int | None:
 
 
 def article_from_export(entry: dict[str, Any]) -> Article:
-    return Article(
-        title=str(entry.get("title") or ""),
-        blocks=tuple(Block.from_dict(block) for block in entry.get("blocks") or ()),
-        byline=entry.get("byline"),
-        site_name=entry.get("site_name"),
-        section=entry.get("section"),
-        published=entry.get("published"),
-        lang=entry.get("lang"),
-        url=entry.get("url"),
-        canonical_url=entry.get("canonical_url"),
-        lead_image=entry.get("lead_image"),
-        excerpt=entry.get("excerpt"),
+    """The saved article a Readmark export carries, cleaned like any text coming in."""
+    return clean_article(
+        Article(
+            title=str(entry.get("title") or ""),
+            blocks=tuple(Block.from_dict(block) for block in entry.get("blocks") or ()),
+            byline=entry.get("byline"),
+            site_name=entry.get("site_name"),
+            section=entry.get("section"),
+            published=entry.get("published"),
+            lang=entry.get("lang"),
+            url=entry.get("url"),
+            canonical_url=entry.get("canonical_url"),
+            lead_image=entry.get("lead_image"),
+            excerpt=entry.get("excerpt"),
+        )
     )
 
 
