@@ -3,15 +3,21 @@ of the file and of what a live process holds open."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import random
+import signal
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+from reader.core.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
 WINDOW_DRIVER = ROOT / "tests" / "ui" / "window_driver.py"
@@ -27,6 +33,10 @@ def child_env(**extra: str) -> dict[str, str]:
 
 def cli_command(data_dir: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "reader.cli", "--data-dir", str(data_dir), *args]
+
+
+def window_command(data_dir: Path, *args: str) -> list[str]:
+    return [sys.executable, str(WINDOW_DRIVER), "--data-dir", str(data_dir), *args]
 
 
 def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -47,6 +57,24 @@ def integrity(path: Path) -> str:
         return "; ".join(str(row[0]) for row in conn.execute("PRAGMA integrity_check"))
     finally:
         conn.close()
+
+
+def fts_integrity(path: Path) -> None:
+    """The full-text index agrees with the articles (FTS5's own check raises if not)."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    finally:
+        conn.close()
+
+
+def check_intact(path: Path) -> dict[int, dict[str, object]]:
+    """After a kill: the library opens as usual, SQLite and the full-text index find no damage,
+    and no article is partial. Returns the articles (see `library_rows`)."""
+    assert integrity(path) == "ok"
+    fts_integrity(path)
+    Library(path).close()
+    return library_rows(path)
 
 
 def deleted_library_files(pid: int, name: str = LIBRARY_NAME) -> set[str]:
@@ -104,7 +132,7 @@ class WindowProcess:
 
     def __init__(self, data_dir: Path, *args: str) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, str(WINDOW_DRIVER), "--data-dir", str(data_dir), *args],
+            window_command(data_dir, *args),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -171,3 +199,95 @@ def expected_window_state(
         if "tag" in write:
             entry["tags"].add(write["tag"])  # type: ignore[attr-defined]
     return state
+
+
+def library_rows(path: Path) -> dict[int, dict[str, object]]:
+    """Every article of the file, checked whole: its text matches its blocks and its hash, and
+    every highlight on the current text covers the words it quotes. A write cut short would
+    leave one of these out of step; returns the articles with their tags and highlights."""
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        articles: dict[int, dict[str, object]] = {}
+        for row in conn.execute("SELECT id, title, url, text, text_hash, content FROM articles"):
+            text = str(row["text"])
+            assert text, f"article {row['id']} has no text"
+            blocks = json.loads(row["content"])
+            lengths = [len(b["text"]) if "text" in b else int(b["n"]) for b in blocks]
+            assert sum(lengths) + len(lengths) - 1 == len(text), f"blocks of {row['id']}"
+            assert row["text_hash"] == hashlib.sha256(text.encode()).hexdigest(), row["id"]
+            articles[int(row["id"])] = {
+                "title": row["title"], "url": row["url"], "text": text,
+                "tags": set(), "highlights": {},
+            }  # fmt: skip
+        for article_id, name in conn.execute(
+            "SELECT article_id, name FROM article_tags JOIN tags ON tags.id = tag_id"
+        ):
+            articles[int(article_id)]["tags"].add(name)  # type: ignore[attr-defined]
+        for row in conn.execute("SELECT * FROM annotations"):
+            article = articles[int(row["article_id"])]
+            current = hashlib.sha256(str(article["text"]).encode()).hexdigest()
+            if not row["orphaned"] and row["text_hash"] == current:
+                quoted = str(article["text"])[row["start"] : row["end"]]
+                assert quoted == row["exact"], f"highlight {row['id']} slipped"
+            article["highlights"][row["id"]] = row["exact"]  # type: ignore[index]
+        return articles
+    finally:
+        conn.close()
+
+
+@dataclass
+class KilledRun:
+    """A child killed with SIGKILL once it had printed `after_lines` lines (and a random pause
+    more): `lines` are all it printed, each a write it had committed."""
+
+    lines: list[str]
+    stderr: str
+    killed: bool  # False when it finished before the kill came
+
+
+def run_and_kill(
+    command: Sequence[str],
+    rng: random.Random,
+    after_lines: int,
+    pause_s: float,
+    ready: Callable[[], bool] | None = None,
+    timeout_s: float = 120,
+) -> KilledRun:
+    """Run `command`, wait for `after_lines` lines of output (or for `ready()`), wait a random
+    part of `pause_s`, then SIGKILL it, so the kill lands anywhere in the next write."""
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env()
+    )
+    lines: list[str] = []
+    errors: list[str] = []
+
+    def read_out() -> None:
+        assert proc.stdout is not None
+        lines.extend(line.rstrip("\n") for line in proc.stdout)
+
+    def read_err() -> None:
+        assert proc.stderr is not None
+        errors.append(proc.stderr.read())
+
+    readers = [threading.Thread(target=read_out), threading.Thread(target=read_err)]
+    for thread in readers:
+        thread.start()
+    try:
+        deadline = time.monotonic() + timeout_s
+        while proc.poll() is None and time.monotonic() < deadline:
+            if ready() if ready is not None else len(lines) >= after_lines:
+                break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, pause_s))
+    finally:
+        killed = proc.poll() is None
+        if killed:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout_s)
+        for thread in readers:
+            thread.join(timeout=10)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+    return KilledRun([line for line in lines if line], "".join(errors), killed)

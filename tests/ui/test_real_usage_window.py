@@ -9,6 +9,8 @@ the window never used a library file that another process had deleted.
 
 from __future__ import annotations
 
+import json
+import random
 from pathlib import Path
 
 import pytest
@@ -19,13 +21,17 @@ from tests.processes import (
     LIBRARY_NAME,
     DeletedFileWatch,
     WindowProcess,
+    check_intact,
     expected_window_state,
     integrity,
+    run_and_kill,
     run_cli,
+    window_command,
 )
 
-CLI_ROUNDS = 4
+CLI_ROUNDS = 3
 WINDOW_ARTICLES = 5
+WINDOW_KILLS = 2
 
 
 def seed_window_articles(path: Path) -> None:
@@ -65,7 +71,7 @@ def test_the_window_and_the_cli_write_the_same_library(tmp_path: Path) -> None:
     stop = tmp_path / "stop"
     window = WindowProcess(
         data_dir,
-        "--rounds", "0", "--stop-file", str(stop), "--min-rounds", "6", "--pause-ms", "150",
+        "--rounds", "0", "--stop-file", str(stop), "--min-rounds", "5", "--pause-ms", "150",
         "--query", "windowword", "--query", "windowword river",
     )  # fmt: skip
     watch = DeletedFileWatch(window.proc.pid)
@@ -102,3 +108,50 @@ def test_the_window_and_the_cli_write_the_same_library(tmp_path: Path) -> None:
             assert write["highlight"] in {a.id for a in library.annotations(saved.id)}
     finally:
         library.close()
+    print(  # figures for `pytest -s`
+        f"window: {len(window.of_kind('round'))} rounds, {len(window.of_kind('write'))} writes; "
+        f"cli: {len(cli_writes)} rounds, {3 * len(cli_writes)} writes; "
+        f"{watch.looks} looks at the window's files"
+    )
+
+
+@pytest.mark.slow
+def test_a_window_killed_while_writing_leaves_an_intact_library(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    path = data_dir / LIBRARY_NAME
+    seed_window_articles(path)
+    rng = random.Random()
+    favourite: dict[int, set[bool]] = {}  # what the file may say, after each kill
+    tags: dict[int, set[str]] = {}
+    kills = 0
+    for _ in range(WINDOW_KILLS):
+        run = run_and_kill(
+            window_command(data_dir, "--rounds", "0", "--pause-ms", "20",
+                           "--query", "windowword", "--query", "windowword river"),
+            rng, after_lines=rng.randint(4, 24), pause_s=0.15,
+        )  # fmt: skip
+        kills += run.killed
+        events = [json.loads(line) for line in run.lines if line.startswith("{")]
+        assert not [e for e in events if e["event"] == "error"], events
+        writes = [e for e in events if e["event"] == "write"]
+        for write in writes:
+            article_id = int(write["id"])
+            if "favorite" in write:
+                favourite[article_id] = {bool(write["favorite"])}
+            if "tag" in write:
+                tags.setdefault(article_id, set()).add(str(write["tag"]))
+        if writes and "tag" not in writes[-1]:
+            last = int(writes[-1]["id"])  # its next toggle may have been written, unprinted
+            favourite[last] = favourite.get(last, set()) | {True, False}
+        articles = check_intact(path)
+        library = Library(path)
+        try:
+            for article_id, values in favourite.items():
+                assert library.get(article_id).favorite in values, "a favourite was lost"
+            for article_id, names in tags.items():
+                assert names <= set(articles[article_id]["tags"]), "a tag was lost"  # type: ignore[call-overload]
+        finally:
+            library.close()
+    assert kills == WINDOW_KILLS
+    assert favourite, "the window wrote nothing before it was killed"
+    print(f"window: {kills} kills, {sum(len(t) for t in tags.values())} tags checked")
