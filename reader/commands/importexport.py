@@ -114,8 +114,7 @@ def selected_ids(library: Library, query: str | None, ids: list[int] | None) -> 
             library.get(article_id)  # a clear error for an unknown id
         return ids
     if not query:
-        rows = library.db.execute("SELECT id FROM articles WHERE deleted_at IS NULL ORDER BY id")
-        return [int(row[0]) for row in rows]
+        return library.live_ids()
     found: list[int] = []
     offset = 0
     while True:

@@ -434,9 +434,7 @@ def current_annotations(library: Library, article_id: int) -> list[Annotation]:
     A library opened without the re-anchoring hook (an import, another tool) may have changed
     the text under them; they are placed the next time someone looks.
     """
-    row = library.db.execute(
-        "SELECT text, text_hash FROM articles WHERE id = ?", [article_id]
-    ).fetchone()
+    row = library.text_and_hash(article_id)
     annotations = library.annotations(article_id)
     if row is None:
         return annotations
@@ -455,10 +453,7 @@ def current_annotations(library: Library, article_id: int) -> list[Annotation]:
 def reanchor_stale(library: Library) -> int:
     """Place every highlight whose article text changed since it was placed; returns how many
     articles were looked at. Exports and lists across the library call this first."""
-    rows = library.db.execute(
-        "SELECT DISTINCT n.article_id FROM annotations n JOIN articles a ON a.id = n.article_id "
-        "WHERE n.text_hash <> coalesce(a.text_hash, '') ORDER BY n.article_id"
-    ).fetchall()
-    for row in rows:
-        current_annotations(library, int(row[0]))
-    return len(rows)
+    ids = library.stale_annotated_ids()
+    for article_id in ids:
+        current_annotations(library, article_id)
+    return len(ids)

@@ -60,7 +60,6 @@ from reader.core.importers.saving import (
 )
 from reader.core.library import MAX_IMAGES_PER_ARTICLE, Library, http_image_fetcher
 from reader.core.models import Article, RawPage
-from reader.core.store import write_transaction
 
 ADDED = "added"
 EXISTING = "existing"
@@ -224,44 +223,30 @@ def create_job(
     import json
 
     merged, repeats = merge_duplicates(items)
-    with write_transaction(library.db):
-        cursor = library.db.execute(
-            "INSERT INTO import_jobs (source, source_hash, format, created_at, state, total) "
-            "VALUES (?, ?, ?, ?, 'running', ?)",
-            [source, source_hash, fmt, now_iso(), len(items)],
-        )
-        job_id = int(cursor.lastrowid or 0)
-        library.db.conn.executemany(
-            "INSERT INTO import_items (job_id, seq, url, item, status, reason) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    job_id,
-                    seq,
-                    item.url,
-                    json.dumps(
-                        {"url": item.url, "title": item.title}
-                        if seq in repeats
-                        else item.to_dict(),
-                        ensure_ascii=False,
-                    ),
-                    EXISTING if seq in repeats else PENDING,
-                    "listed more than once in the file" if seq in repeats else "",
-                )
-                for seq, item in enumerate(merged)
-            ],
-        )
-    return job_id
+    return library.create_job(
+        source,
+        source_hash,
+        fmt,
+        len(items),
+        [
+            (
+                seq,
+                item.url,
+                json.dumps(
+                    {"url": item.url, "title": item.title} if seq in repeats else item.to_dict(),
+                    ensure_ascii=False,
+                ),
+                EXISTING if seq in repeats else PENDING,
+                "listed more than once in the file" if seq in repeats else "",
+            )
+            for seq, item in enumerate(merged)
+        ],
+    )
 
 
 def unfinished_job(library: Library, source_hash: str) -> int | None:
     """The latest job for the same file that did not finish, to resume instead of restarting."""
-    row = library.db.execute(
-        "SELECT id FROM import_jobs WHERE source_hash = ? AND state != 'done' "
-        "ORDER BY id DESC LIMIT 1",
-        [source_hash],
-    ).fetchone()
-    return int(row[0]) if row else None
+    return library.unfinished_job(source_hash)
 
 
 def prepare_import(library: Library, path: Path, fmt: str = "auto") -> int:
@@ -341,11 +326,7 @@ def spreadsheet_safe(cell: str) -> str:
 def job_report(library: Library, job_id: int, cancelled: bool = False) -> ImportReport:
     import json
 
-    rows = library.db.execute(
-        "SELECT url, status, reason, article_id, item FROM import_items WHERE job_id = ? "
-        "ORDER BY seq",
-        [job_id],
-    ).fetchall()
+    rows = library.job_items(job_id)
     return ImportReport(
         job_id=job_id,
         rows=tuple(
@@ -505,22 +486,14 @@ class BulkImporter:
     def _finish(
         self, job_id: int, seq: int, status: str, reason: str = "", article_id: int | None = None
     ) -> None:
-        # A finished row keeps only what the report shows: the saved HTML and highlights an
-        # export carried are in the library now, and need not be stored twice.
-        self.library.db.execute(
-            "UPDATE import_items SET status = ?, reason = ?, article_id = ?, "
-            "item = json_object('url', json_extract(item, '$.url'), "
-            "'title', json_extract(item, '$.title')) "
-            "WHERE job_id = ? AND seq = ?",
-            [status, reason, article_id, job_id, seq],
-        )
+        self.library.finish_job_item(job_id, seq, status, reason, article_id)
 
     def _store(self, job_id: int, outcome: _Outcome) -> str:
         entry, article = outcome.entry, outcome.article
         assert article is not None
         item = entry.item
         raw_url = outcome.raw.url if outcome.raw is not None else None
-        with write_transaction(self.library.db):
+        with self.library.transaction():
             existing = find_existing(
                 self.library, item.url, raw_url, article.url, article.canonical_url
             )
@@ -546,17 +519,12 @@ class BulkImporter:
         """Work through the job's pending items; returns the report of the whole job."""
         import json
 
-        db = self.library.db
-        total = int(
-            db.execute("SELECT count(*) FROM import_items WHERE job_id = ?", [job_id]).fetchone()[0]
-        )
+        total = self.library.job_item_count(job_id)
         counts = {ADDED: 0, EXISTING: 0, FAILED: 0}
-        for status, number in db.execute(
-            "SELECT status, count(*) FROM import_items WHERE job_id = ? GROUP BY status", [job_id]
-        ):
+        for status, number in self.library.job_status_counts(job_id).items():
             if status in counts:
-                counts[status] = int(number)
-        db.execute("UPDATE import_jobs SET state = 'running' WHERE id = ?", [job_id])
+                counts[status] = number
+        self.library.set_job_state(job_id, "running")
         started = time.monotonic()
         done_this_run = 0
         last_report = 0.0
@@ -586,11 +554,8 @@ class BulkImporter:
 
         # Items already in the library need no request at all.
         by_host: dict[str, deque[_Entry]] = {}
-        pending_rows = db.execute(
-            "SELECT seq, item FROM import_items WHERE job_id = ? AND status = ? ORDER BY seq",
-            [job_id, PENDING],
-        ).fetchall()
-        with write_transaction(db):
+        pending_rows = self.library.job_items_with_status(job_id, PENDING)
+        with self.library.transaction():
             for seq, data in pending_rows:
                 item = ImportItem.from_dict(json.loads(data))
                 found = None if item.article is not None else find_existing(self.library, item.url)
@@ -725,12 +690,9 @@ class BulkImporter:
         finally:
             pool.shutdown(wait=not cancelled, cancel_futures=True)
         if not cancelled:
-            db.execute(
-                "UPDATE import_jobs SET state = 'done', finished_at = ? WHERE id = ?",
-                [now_iso(), job_id],
-            )
+            self.library.set_job_state(job_id, "done", finished_at=now_iso())
         else:
-            db.execute("UPDATE import_jobs SET state = 'cancelled' WHERE id = ?", [job_id])
+            self.library.set_job_state(job_id, "cancelled")
         report(force=True)
         return job_report(self.library, job_id, cancelled=cancelled)
 

@@ -175,3 +175,80 @@ class Annotation:
     created_at: str = ""
     updated_at: str = ""
     orphaned: bool = False
+
+
+# -- stored views: what the library hands back ----------------------------------------------
+
+# Marks around the matched words in SearchHit.snippet; control characters never occur in text.
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """What the library list shows for one article."""
+
+    id: int
+    title: str
+    site_name: str | None
+    published: str | None
+    added_at: str
+    word_count: int
+    unread: bool
+    favorite: bool
+    archived: bool
+    url: str | None = None
+    byline: str | None = None
+    opened_at: str | None = None
+    read_progress: float = 0.0
+    excerpt: str | None = None
+    tags: tuple[str, ...] = ()
+    deleted_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedArticle:
+    """An article as stored, with its library id and state."""
+
+    id: int
+    article: Article
+    added_at: str
+    opened_at: str | None
+    read_progress: float
+    favorite: bool
+    archived: bool
+    unread: bool = True
+    tags: tuple[str, ...] = ()
+    deleted_at: str | None = None
+    updated_at: str | None = None
+    text_hash: str = ""
+    extractor_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit(ArticleSummary):
+    """A search result: the article's summary plus a snippet with the matched words between
+    MATCH_START and MATCH_END, and its rank (lower is better)."""
+
+    snippet: str = ""
+    rank: float = 0.0
+
+    def marked_snippet(self, start: str = "[", end: str = "]") -> str:
+        return self.snippet.replace(MATCH_START, start).replace(MATCH_END, end)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCount:
+    """An entity with how many articles (or, per article, how many mentions) it has."""
+
+    entity: Entity
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleAnnotation:
+    """An annotation with the article it belongs to, for lists across the library."""
+
+    article_id: int
+    article_title: str
+    annotation: Annotation

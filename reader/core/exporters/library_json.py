@@ -62,19 +62,14 @@ def article_entry(library: Library, article_id: int, images: bool = True) -> dic
 
 def _images(library: Library, article_id: int) -> list[dict[str, str]]:
     """Archived images, base64 in the file, so a restored library reads offline too."""
-    rows = library.db.execute(
-        "SELECT url, content_type, data FROM images WHERE article_id = ? ORDER BY url",
-        [article_id],
-    )
     return [
         {"url": url, "content_type": mime, "data": base64.b64encode(data).decode("ascii")}
-        for url, mime, data in rows
+        for url, mime, data in library.images(article_id)
     ]
 
 
 def live_article_ids(library: Library) -> list[int]:
-    rows = library.db.execute("SELECT id FROM articles WHERE deleted_at IS NULL ORDER BY id")
-    return [int(row[0]) for row in rows]
+    return library.live_ids()
 
 
 def export_json(

@@ -187,8 +187,7 @@ def library_item(library: Library, article_id: int) -> ExportItem:
 
 
 def library_article_ids(library: Library) -> list[int]:
-    rows = library.db.execute("SELECT id FROM articles WHERE deleted_at IS NULL ORDER BY id")
-    return [int(row[0]) for row in rows]
+    return library.live_ids()
 
 
 def export_markdown(

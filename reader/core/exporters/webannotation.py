@@ -238,22 +238,12 @@ class ImportReport:
 
 def find_article(library: Library, source: str) -> int | None:
     """The library article a Web Annotation source names, by URN, URL or canonical URL."""
-    from reader.core.library import normalise_url
-
     if source.startswith(ARTICLE_URN):
         rest = source[len(ARTICLE_URN) :]
         if not rest.isdigit():
             return None
-        found = library.db.execute(
-            "SELECT id FROM articles WHERE id = ? AND deleted_at IS NULL", [int(rest)]
-        ).fetchone()
-        return int(found[0]) if found else None
-    row = library.db.execute(
-        "SELECT id FROM articles WHERE deleted_at IS NULL AND "
-        "(url = ? OR canonical_url = ? OR canonical_url = ?) ORDER BY id LIMIT 1",
-        [source, source, normalise_url(source)],
-    ).fetchone()
-    return int(row[0]) if row else None
+        return int(rest) if library.is_live(int(rest)) else None
+    return library.find_by_source(source)
 
 
 def import_annotations(library: Library, items: Iterable[Targeted]) -> ImportReport:
@@ -283,10 +273,7 @@ def import_annotations(library: Library, items: Iterable[Targeted]) -> ImportRep
             library.update_annotation(placed)
             updated += 1
         else:
-            taken = library.db.execute(
-                "SELECT 1 FROM annotations WHERE id = ?", [placed.id]
-            ).fetchone()
-            if taken:
+            if library.annotation_exists(placed.id):
                 placed = replace(placed, id=new_id())
             library.add_annotation(article_id, placed)
             added += 1
@@ -297,14 +284,7 @@ def import_annotations(library: Library, items: Iterable[Targeted]) -> ImportRep
 def library_document(library: Library, article_id: int | None = None) -> Any:
     """An AnnotationCollection of one article's highlights, or of the whole library's."""
     reanchor_stale(library)
-    if article_id is not None:
-        ids = [article_id]
-    else:
-        rows = library.db.execute(
-            "SELECT DISTINCT n.article_id FROM annotations n JOIN articles a "
-            "ON a.id = n.article_id WHERE a.deleted_at IS NULL ORDER BY n.article_id"
-        )
-        ids = [int(row[0]) for row in rows]
+    ids = [article_id] if article_id is not None else library.annotated_ids()
     pairs: list[tuple[Annotation, str]] = []
     for each in ids:
         source = article_source(each, library.get(each).article.url)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reader.core import annotations as anchoring
-from reader.core.library import Library, normalise_url
+from reader.core.library import Library
 from reader.core.models import Annotation, Article, Block, RawPage
 from reader.core.textsafe import clean_article
 
@@ -26,16 +26,7 @@ def now_iso() -> str:
 
 def find_existing(library: Library, *urls: str | None) -> int | None:
     """The id of a live article saved under any of `urls` (as URL or canonical URL)."""
-    keys = [key for u in urls if u for key in (normalise_url(u), u.strip())]
-    for url in dict.fromkeys(k for k in keys if k):
-        found = library.db.execute(
-            "SELECT id FROM articles WHERE (canonical_url = ? OR url = ?) AND deleted_at IS NULL "
-            "LIMIT 1",
-            [url, url],
-        ).fetchone()
-        if found:
-            return int(found[0])
-    return None
+    return library.find_live(*urls)
 
 
 def article_from_export(entry: dict[str, Any]) -> Article:
@@ -105,16 +96,11 @@ def save_item(
         favorite=item.favorite,
         unread=item.unread if item.unread is not None else not (item.opened_at or item.archived),
     )
-    values: dict[str, Any] = {}
-    if item.read_progress is not None:
-        values["read_progress"] = min(1.0, max(0.0, float(item.read_progress)))
-    if item.opened_at:
-        values["opened_at"] = item.opened_at
-    if values:
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        library.db.execute(
-            f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), article_id]
-        )
+    library.set_reading_state(
+        article_id,
+        progress=float(item.read_progress) if item.read_progress is not None else None,
+        opened_at=item.opened_at,
+    )
     add_highlights(library, article_id, article.text, item.highlights)
     if entities is not None:
         library.set_entities(article_id, entities.mentions, entities.entities)
@@ -136,7 +122,7 @@ def add_highlights(
         if not key or key in known:
             continue
         annotation = place_highlight(text, mark)
-        if library.db.execute("SELECT 1 FROM annotations WHERE id = ?", [annotation.id]).fetchone():
+        if library.annotation_exists(annotation.id):
             annotation = replace(annotation, id=anchoring.new_id())
         library.add_annotation(article_id, annotation)
         known.add(key)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
 from reader.core.errors import LibraryError, NewerLibraryError, ReadOnlyLibraryError
 from reader.core.failures import SQLITE_NOTADB, database_error, folder_is_read_only, primary_code
-from reader.core.migrations import migrations
 from reader.core.paths import backups_dir
+from reader.core.store.migrations import migrations
+
+Connection = sqlite3.Connection
 
 BUSY_TIMEOUT_MS = 10_000
 # A write waits BUSY_TIMEOUT_MS for the lock, this many times, before giving up with a message.
@@ -209,3 +212,38 @@ def write_transaction(db: Database) -> Iterator[Database]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+    """All rows of a query, addressable by column name; errors are left to the caller to map."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    try:
+        return list(cursor.execute(sql, list(params)))
+    finally:
+        cursor.close()
+
+
+def value(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> Any:
+    """The first column of the first row, or None when there is no row."""
+    found = conn.execute(sql, list(params)).fetchone()
+    return found[0] if found else None
+
+
+@contextmanager
+def reading(db: Database, path: Path) -> Iterator[sqlite3.Connection]:
+    """The connection for reads; an SQLite error becomes a LibraryError that says what to do."""
+    try:
+        yield db.conn
+    except sqlite3.DatabaseError as exc:
+        raise database_error(path, exc) from exc
+
+
+@contextmanager
+def writing(db: Database, path: Path) -> Iterator[sqlite3.Connection]:
+    """`write_transaction` with the errors of `reading`."""
+    try:
+        with write_transaction(db):
+            yield db.conn
+    except sqlite3.DatabaseError as exc:
+        raise database_error(path, exc) from exc

@@ -1,0 +1,108 @@
+"""The `import_jobs` and `import_items` tables: an import that survives a crash and resumes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from reader.core.store.db import rows, value
+
+
+def create(
+    conn: sqlite3.Connection,
+    source: str,
+    source_hash: str,
+    fmt: str,
+    created_at: str,
+    total: int,
+    items: Iterable[tuple[int, str, str, str, str]],
+) -> int:
+    """A running job and its items, each as (seq, url, item JSON, status, reason)."""
+    cursor = conn.execute(
+        "INSERT INTO import_jobs (source, source_hash, format, created_at, state, total) "
+        "VALUES (?, ?, ?, ?, 'running', ?)",
+        [source, source_hash, fmt, created_at, total],
+    )
+    job_id = int(cursor.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO import_items (job_id, seq, url, item, status, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(job_id, *item) for item in items],
+    )
+    return job_id
+
+
+def unfinished(conn: sqlite3.Connection, source_hash: str) -> int | None:
+    """The latest job for the same file that did not finish."""
+    found = value(
+        conn,
+        "SELECT id FROM import_jobs WHERE source_hash = ? AND state != 'done' "
+        "ORDER BY id DESC LIMIT 1",
+        [source_hash],
+    )
+    return None if found is None else int(found)
+
+
+def item_rows(conn: sqlite3.Connection, job_id: int) -> list[tuple[str, str, str, int | None, str]]:
+    """Every item of the job in file order, as (url, status, reason, article id, item JSON)."""
+    found = rows(
+        conn,
+        "SELECT url, status, reason, article_id, item FROM import_items WHERE job_id = ? "
+        "ORDER BY seq",
+        [job_id],
+    )
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in found]
+
+
+def item_count(conn: sqlite3.Connection, job_id: int) -> int:
+    return int(value(conn, "SELECT count(*) FROM import_items WHERE job_id = ?", [job_id]))
+
+
+def status_counts(conn: sqlite3.Connection, job_id: int) -> dict[str, int]:
+    found = rows(
+        conn,
+        "SELECT status, count(*) FROM import_items WHERE job_id = ? GROUP BY status",
+        [job_id],
+    )
+    return {str(row[0]): int(row[1]) for row in found}
+
+
+def items_with_status(conn: sqlite3.Connection, job_id: int, status: str) -> list[tuple[int, str]]:
+    """(seq, item JSON) of the job's items in that status, in file order."""
+    found = rows(
+        conn,
+        "SELECT seq, item FROM import_items WHERE job_id = ? AND status = ? ORDER BY seq",
+        [job_id, status],
+    )
+    return [(int(row[0]), str(row[1])) for row in found]
+
+
+def finish_item(
+    conn: sqlite3.Connection,
+    job_id: int,
+    seq: int,
+    status: str,
+    reason: str,
+    article_id: int | None,
+) -> None:
+    # A finished row keeps only what the report shows: the saved HTML and highlights an
+    # export carried are in the library now, and need not be stored twice.
+    conn.execute(
+        "UPDATE import_items SET status = ?, reason = ?, article_id = ?, "
+        "item = json_object('url', json_extract(item, '$.url'), "
+        "'title', json_extract(item, '$.title')) "
+        "WHERE job_id = ? AND seq = ?",
+        [status, reason, article_id, job_id, seq],
+    )
+
+
+def set_state(
+    conn: sqlite3.Connection, job_id: int, state: str, finished_at: str | None = None
+) -> None:
+    if finished_at is None:
+        conn.execute("UPDATE import_jobs SET state = ? WHERE id = ?", [state, job_id])
+    else:
+        conn.execute(
+            "UPDATE import_jobs SET state = ?, finished_at = ? WHERE id = ?",
+            [state, finished_at, job_id],
+        )
