@@ -87,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.screenshot:
         return _screenshot(app, window, Path(args.screenshot), tasks, library)
+    from reader.ui.library_care import start_library_care
+
+    start_library_care(window, tasks, library.path)
     code = app.exec()
     tasks.wait(5000)
     library.close()

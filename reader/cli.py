@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "reader.commands.highlights",
     "reader.commands.library",
     "reader.commands.importexport",
+    "reader.commands.backup",
 ]
 
 
@@ -49,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with terminal_streams():
         try:
+            from reader.commands.backup import daily_backup, warn_if_synced
+
+            warn_if_synced(args)
+            daily_backup(args)
             return int(args.run(args) or 0)
         except ReadmarkError as exc:
             print(f"readmark-cli: {terminal_text(str(exc))}", file=sys.stderr)
