@@ -8,9 +8,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.core.backups import backup_now, copy_library, list_backups, restore, rolling_backup
 from reader.core.errors import LibraryError, ReadmarkError
 from reader.core.paths import backups_dir, data_dir, library_path
+from reader.core.store.backups import (
+    backup_now,
+    copy_library,
+    list_backups,
+    restore,
+    rolling_backup,
+)
 from reader.core.sync_folders import sync_warning
 
 # Commands that change the library: the first of them each day makes the day's backup first.

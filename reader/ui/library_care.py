@@ -9,7 +9,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
-from reader.core.backups import rolling_backup
+from reader.core.store.backups import rolling_backup
 from reader.core.sync_folders import sync_warning
 from reader.ui.message_bar import MessageBar
 from reader.ui.tasks import TaskRunner

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core.backups import KEEP_BACKUPS, list_backups, restore, rolling_backup
 from reader.core.errors import LibraryError
 from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind
+from reader.core.store.backups import KEEP_BACKUPS, list_backups, restore, rolling_backup
 
 DAY_ONE = datetime(2026, 3, 1, 9, 30).astimezone()
 

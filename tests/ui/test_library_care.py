@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from reader.core.backups import backup_now, list_backups, restore
 from reader.core.library import Library
+from reader.core.store.backups import backup_now, list_backups, restore
 from reader.ui.library_care import start_library_care
 from reader.ui.tasks import TaskRunner
 from tests.ui.conftest import note_article

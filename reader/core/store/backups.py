@@ -19,8 +19,8 @@ from pathlib import Path
 
 from reader.core.errors import LibraryError, NewerLibraryError
 from reader.core.failures import SQLITE_CORRUPT, SQLITE_NOTADB, database_error, primary_code
-from reader.core.migrations import migrations
 from reader.core.paths import backups_dir
+from reader.core.store.migrations import migrations
 
 KEEP_BACKUPS = 7
 BACKUP_NAME = re.compile(r"^library-(\d{8})-(\d{6})\.sqlite3$")
