@@ -188,9 +188,14 @@ def run_add(args: argparse.Namespace) -> int:
                 )
                 continue
             saved = library.get(article_id)
+            note = library.entities_note(article_id)
             added.append({"id": article_id, "source": source, "title": saved.article.title})
+            if note:
+                added[-1]["entities_note"] = note
             if not args.json:
                 print(f"{article_id}\t{one_line(saved.article.title)}")
+                if note:
+                    print(f"readmark-cli: {one_line(source)}: {note}", file=sys.stderr)
     if args.json:
         print_json(added)
     return 1 if failures else 0
@@ -227,6 +232,7 @@ def run_show(args: argparse.Namespace) -> int:
     with _open(args) as library:
         saved = library.get(args.id)
         entities = library.entity_counts(args.id)
+        entities_note = library.entities_note(args.id)
         annotations = library.annotations(args.id)
     article = saved.article
     if args.json:
@@ -256,6 +262,7 @@ def run_show(args: argparse.Namespace) -> int:
                     }
                     for e in entities
                 ],
+                "entities_note": entities_note,
                 "annotations": len(annotations),
                 **({} if args.no_text else {"text": article.text}),
             }
@@ -273,6 +280,7 @@ def run_show(args: argparse.Namespace) -> int:
         ("Words", str(article.word_count)),
         ("Tags", ", ".join(saved.tags)),
         ("Entities", ", ".join(e.entity.name for e in entities[:12])),
+        ("Note", entities_note),
         ("Highlights", str(len(annotations)) if annotations else ""),
     ]
     for name, value in details:

@@ -369,7 +369,12 @@ class Library:
                 article_id = articles.insert(conn, row)
             if recognised is not None:
                 entity_rows.store(
-                    conn, article_id, recognised.mentions, recognised.entities, _now()
+                    conn,
+                    article_id,
+                    recognised.mentions,
+                    recognised.entities,
+                    _now(),
+                    getattr(recognised, "note", ""),
                 )
             if found_images:
                 images.replace_all(conn, article_id, found_images)
@@ -470,7 +475,12 @@ class Library:
             articles.update(conn, article_id, row)
             if recognised is not None:
                 entity_rows.store(
-                    conn, article_id, recognised.mentions, recognised.entities, _now()
+                    conn,
+                    article_id,
+                    recognised.mentions,
+                    recognised.entities,
+                    _now(),
+                    getattr(recognised, "note", ""),
                 )
         return changed
 
@@ -674,12 +684,22 @@ class Library:
     # -- entities ---------------------------------------------------------------------------
 
     def set_entities(
-        self, article_id: int, mentions: Sequence[Mention], entities: Sequence[Entity]
+        self,
+        article_id: int,
+        mentions: Sequence[Mention],
+        entities: Sequence[Entity],
+        note: str = "",
     ) -> None:
-        """Replace the article's mentions and entity links in one transaction."""
+        """Replace the article's mentions and entity links in one transaction; `note` says why
+        they cover only part of the article, if they do."""
         with self._write() as conn:
             self._require(article_id)
-            entity_rows.store(conn, article_id, mentions, entities, _now())
+            entity_rows.store(conn, article_id, mentions, entities, _now(), note)
+
+    def entities_note(self, article_id: int) -> str:
+        """Why the article's entities are incomplete; empty when they cover the whole article."""
+        with self._read() as conn:
+            return entity_rows.note(conn, article_id)
 
     def has_entities(self, article_id: int) -> bool:
         """Whether entities were recognised for the article's current text (maybe none found)."""

@@ -46,6 +46,15 @@ _CREDIT_LINE = re.compile(
     r"\b"
 )
 _SENTENCE_BREAK = frozenset('.!?:;"“”—–(')
+# No name runs to this many capitalised words in a row, nor is a word of this many characters one:
+# such runs (a shouting paragraph, a page of capitals) are hidden from the model, which would read
+# them as one endless name, and kept out of the body's names.
+MAX_NAME_WORDS = 12
+MAX_WORD_CHARS = 64
+_CAPITAL_RUN = re.compile(
+    rf"(?<![\w'’&.-])[^\W\d_a-z][\w'’&.-]*(?: [^\W\d_a-z][\w'’&.-]*){{{MAX_NAME_WORDS},}}"
+    rf"|\S{{{MAX_WORD_CHARS + 1},}}"
+)
 
 
 _POSSESSIVE = re.compile(r"['’]s?\Z")
@@ -98,7 +107,7 @@ def body_names(blocks: Sequence[str]) -> frozenset[str]:
 def _close_run(run: list[str], names: set[str]) -> None:
     if len(run) == 1:
         names.add(run[0])
-    elif run:
+    elif run and len(run) <= MAX_NAME_WORDS:
         names.add(" ".join(run))
 
 
@@ -106,8 +115,15 @@ def _same_length(original: str, replacement: str) -> str:
     return replacement if len(replacement) == len(original) else original
 
 
+def masked_runs(text: str) -> str:
+    """`text` with long runs of capitalised words and overlong words blanked (same length)."""
+    return _CAPITAL_RUN.sub(lambda m: " " * len(m.group()), text)
+
+
 def for_tagging(text: str, names: frozenset[str]) -> str:
-    """`text` as the model should see it: headlines in sentence case, datelines in Title Case."""
+    """`text` as the model should see it: headlines in sentence case, datelines in Title Case,
+    long runs of capitals blanked out."""
+    text = masked_runs(text)
     if is_headline(text):
         words = list(_WORD.finditer(text))
         keep = [False] * len(words)

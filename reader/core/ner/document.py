@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import lexicon
 from .casing import is_headline
 
 Span = tuple[int, int, str]
+
+# No name, date or amount is this long; a longer span is a run of capitals the model swept up,
+# and dropping it keeps the work per span bounded.
+MAX_SPAN_CHARS = 200
+# Is-this-a-headline needs only a short line; longer lines are never looked at whole.
+_HEADLINE_CHARS = 160
 
 _EDGE_PUNCT = "\"'“”‘’«»‹›()[]{}<>,;:!?*•·–—-/\\|…_~^`"
 _WORD = re.compile(r"\S+")
@@ -92,7 +100,13 @@ _VERB_AFTER_NAME = (
 def _possessive_is_name(text: str, start: int, end: int) -> bool:
     """An organisation whose name ends in "'s": never written without it in the article, and
     at least once followed by a verb or punctuation rather than by what it owns."""
-    base = re.escape(text[start:end])
+    return _possessive_form_is_name(text, text[start:end])
+
+
+@lru_cache(maxsize=1024)
+def _possessive_form_is_name(text: str, form: str) -> bool:
+    # Cached per form: every mention of one name asks the same question of the whole text.
+    base = re.escape(form)
     if re.search(rf"(?<![\w'’]){base}(?![\w'’])", text):
         return False
     return bool(re.search(rf"(?<![\w'’]){base}['’]s{_VERB_AFTER_NAME}", text, re.MULTILINE))
@@ -323,10 +337,30 @@ def _is_junk(surface: str, label: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4)
+def _newlines(text: str) -> list[int]:
+    # Found once per text, so finding a span's line costs a bisection, not a scan of the line.
+    return [m.start() for m in re.finditer("\n", text)]
+
+
+def _line_bounds(text: str, position: int) -> tuple[int, int]:
+    """Where the line holding `position` starts and ends (end exclusive, before its newline)."""
+    newlines = _newlines(text)
+    index = bisect_right(newlines, position - 1)
+    start = newlines[index - 1] + 1 if index else 0
+    end = newlines[index] if index < len(newlines) else len(text)
+    return start, end
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 3) : start]
-    line_start = text.rfind("\n", 0, start) + 1
-    return not text[line_start:start].strip() or bool(_SENTENCE_END.search(before))
+    if _SENTENCE_END.search(before):
+        return True
+    line_start = _line_bounds(text, start)[0]
+    near = text[max(line_start, start - 64) : start]
+    if near.strip():
+        return False
+    return not text[line_start:start].strip()
 
 
 # -- one label per form ----------------------------------------------------------------------
@@ -403,6 +437,9 @@ def _choose_label(form: str, votes: Counter[str], person_tails: dict[str, list[s
 # -- evidence from the words around a name --------------------------------------------------
 
 CONTEXT_WEIGHT = 5  # one telling context outweighs several of the model's guesses
+# A name word starts a word: a pattern free to start at any capital rescans a long word from
+# each of its letters, which made one 30 KB word cost minutes.
+_NAME_START = r"(?<![\w&'’.-])"
 _NAME = r"[A-Z][\w&'’.-]*"
 _PLACE_NOUN_OF = re.compile(
     r"\b(?:city|town|village|province|region|district|state|county|capital|port|island|suburb|"
@@ -415,14 +452,16 @@ _ORG_NOUN = re.compile(
     r"club|coalition|militia|conglomerate|network|union|fund|brand|studio|label|think tank) "
     rf"((?:{_NAME} ){{0,3}}{_NAME})"
 )
-_PLACE_SUFFIX = re.compile(rf"((?:{_NAME} ){{0,2}}{_NAME})-(?:based|born|headquartered)\b")
+_PLACE_SUFFIX = re.compile(
+    rf"{_NAME_START}((?:{_NAME} ){{0,2}}{_NAME})-(?:based|born|headquartered)\b"
+)
 _ORG_BEFORE = re.compile(
     rf"\b(?:[Ss]hares (?:in|of)|stake in|[Aa]nalysts at|subsidiary of|a unit of) ({_NAME})"
 )
 _ORG_AFTER = re.compile(
-    rf"({_NAME})(?:['’]s)? (?:chief executive|CEO|chief financial officer|CFO|chairman|"
-    r"chairwoman|co-founder|founder|shareholders|shares|share price|spokesperson|spokesman|"
-    r"spokeswoman)\b"
+    rf"{_NAME_START}({_NAME})(?:['’]s)? (?:chief executive|CEO|chief financial officer|CFO|"
+    r"chairman|chairwoman|co-founder|founder|shareholders|shares|share price|spokesperson|"
+    r"spokesman|spokeswoman)\b"
 )
 # "Kelvin Kiptum of Kenya", "Ayesha Siddiqui, who ...": two or three capitalised words and an
 # appositive that only a person takes.
@@ -506,13 +545,16 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
         ):
             found.append((start, end, "GPE"))
             # ... and so is the name it is listed with: "to Larkana and Dadu".
-            for other_start, (other_end, other_label) in by_start.items():
+            for joint in (" and ", ", "):
+                other_start = end + len(joint)
+                other = by_start.get(other_start)
                 if (
-                    other_label == "PERSON"
-                    and text[end:other_start] in (" and ", ", ")
-                    and " " not in text[other_start:other_end]
+                    other is not None
+                    and other[1] == "PERSON"
+                    and text.startswith(joint, end)
+                    and " " not in text[other_start : other[0]]
                 ):
-                    found.append((other_start, other_end, "GPE"))
+                    found.append((other_start, other[0], "GPE"))
         if label == "PERSON" and " " not in surface and surface not in tails:
             # "Auckland, Christchurch and Hamilton": a lone name listed after places is one.
             for joint in (", ", " and ", ", and ", " or "):
@@ -544,8 +586,8 @@ _SPORT_WORDS = re.compile(
 _CLUB_CUE = re.compile(
     rf"(?:\b(?:on loan from|signed from|joined from|against|beat|beating|lost to|drew with|"
     rf"draw with|play|plays|played|host|hosts|face|faces) ({_NAME}(?: {_NAME}){{0,2}})"
-    rf"|({_NAME}(?: {_NAME}){{0,2}})(?:['’]s)? (?:manager|captain|head coach|coach|striker|"
-    r"defender|midfielder|goalkeeper|winger|boss)\b)"
+    rf"|{_NAME_START}({_NAME}(?: {_NAME}){{0,2}})(?:['’]s)? (?:manager|captain|head coach|coach|"
+    r"striker|defender|midfielder|goalkeeper|winger|boss)\b)"
 )
 
 
@@ -631,8 +673,13 @@ def _capitalised_common_word(text: str, start: int, end: int, lower_words: set[s
         return False
     if _sentence_initial(text, start):
         return True
-    line_end = text.find("\n", end)
-    return is_headline(text[text.rfind("\n", 0, start) + 1 : line_end if line_end >= 0 else None])
+    return _on_headline(text, start)
+
+
+def _on_headline(text: str, position: int) -> bool:
+    line_start, line_end = _line_bounds(text, position)
+    # A line far longer than any headline is none, whatever its margins hold.
+    return line_end - line_start <= 4 * _HEADLINE_CHARS and is_headline(text[line_start:line_end])
 
 
 # -- finding what the model missed -----------------------------------------------------------
@@ -645,22 +692,58 @@ def _add_missed(text: str, spans: list[Span], labels: dict[str, str]) -> list[Sp
     taken = bytearray(len(text))
     for start, end, _ in spans:
         taken[start:end] = b"\x01" * (end - start)
-    pattern = re.compile(
-        r"(?<![\w@#$])(?:"
-        + "|".join(re.escape(f) for f in sorted(labels, key=len, reverse=True))
-        + r")(?![\w])"
-    )
     added: list[Span] = []
     lower_words = _lower_words(text)
-    for match in pattern.finditer(text):
-        start, end = match.span()
+    for start, end in _occurrences(text, labels):
         if any(taken[start:end]) or not _stands_alone(text, start, end):
             continue
         if _capitalised_common_word(text, start, end, lower_words):
             continue
-        added.append((start, end, labels[match.group()]))
+        added.append((start, end, labels[text[start:end]]))
         taken[start:end] = b"\x01" * (end - start)
     return added
+
+
+_FIRST_WORD = re.compile(r"\w+")
+_WORD_AT_START = re.compile(r"(?<![\w@#$])\w+")
+
+
+def _occurrences(text: str, forms: Iterable[str]) -> Iterable[tuple[int, int]]:
+    """Non-overlapping occurrences of `forms` that start and end a word, longest form first.
+
+    Forms are looked up by their first word at each word start, so the cost grows with the text
+    and not with text times forms, which one alternation of every form would cost."""
+    by_first: dict[str, list[str]] = defaultdict(list)
+    odd: list[str] = []
+    for form in sorted(forms, key=len, reverse=True):
+        first = _FIRST_WORD.match(form)
+        if first:
+            by_first[first.group()].append(form)
+        else:
+            odd.append(form)  # a form opening with punctuation ("@handle"): rare
+    found: list[tuple[int, int]] = []
+    for word in _WORD_AT_START.finditer(text):
+        for form in by_first.get(word.group(), ()):
+            start = word.start()
+            end = start + len(form)
+            if text.startswith(form, start) and not (end < len(text) and _is_word(text[end])):
+                found.append((start, end))
+                break
+    if odd:
+        pattern = re.compile(
+            r"(?<![\w@#$])(?:" + "|".join(re.escape(f) for f in odd) + r")(?![\w])"
+        )
+        found.extend(m.span() for m in pattern.finditer(text))
+    found.sort()
+    position = 0
+    for start, end in found:
+        if start >= position:
+            yield start, end
+            position = end
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 _PREV_WORD = re.compile(r"(\S+)[ \t]+\Z")
@@ -777,6 +860,13 @@ def _split_lines(text: str, spans: Iterable[Span]) -> Iterable[Span]:
 def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
     """A span never runs across a line break or a spaced dash ("AMSTERDAM — Veldhoven ..."); a
     vote or a score ("68 to 31") is two numbers, not a date."""
+    counts: dict[str, int] = {}
+
+    def count(form: str) -> int:
+        if form not in counts:
+            counts[form] = text.count(form)
+        return counts[form]
+
     for start, end, label in _split_lines(text, spans):
         clause = _CLAUSE_AFTER_DATE.search(text, start, end) if label == "DATE" else None
         if clause:
@@ -791,7 +881,7 @@ def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
                 end = comma  # "Canadian Armed Forces, Public Safety Minister ..."
         pair = _TWO_ORGS.fullmatch(text, start, end) if label == "ORG" else None
         if pair and any(
-            text.count(part) > text.count(pair.group()) or _ACRONYM.fullmatch(part)
+            count(part) > count(pair.group()) or _ACRONYM.fullmatch(part)
             for part in (pair.group(1), pair.group(2))
         ):
             # "Goldman Sachs and ING": two firms, each also named on its own or an acronym.
@@ -830,16 +920,13 @@ def _split_at_dashes(text: str, spans: Iterable[Span]) -> Iterable[Span]:
 def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
     """Cleaned, consistent and linked spans over `text` from the model's raw spans."""
     cleaned: list[Span] = []
-    for start, end, label in _split_at_dashes(text, raw_spans):
+    bounded = (span for span in raw_spans if span[1] - span[0] <= MAX_SPAN_CHARS)
+    for start, end, label in _split_at_dashes(text, bounded):
         cleaned.extend(clean_span(text, start, end, label))
     taken = {start for start, _, _ in cleaned}
     for match in _MONEY.finditer(text):
         if match.start() not in taken:
-            line = text[
-                text.rfind("\n", 0, match.start()) + 1 : text.find("\n", match.end())
-                % (len(text) + 1)
-            ]
-            if is_headline(line):
+            if _on_headline(text, match.start()):
                 cleaned.append((match.start(), match.end(), "MONEY"))  # "Jailed Over £3.4m Fraud"
             else:
                 cleaned.append(_extend_amount(text, match.start(), match.end(), "MONEY"))
@@ -854,7 +941,11 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
         cleaned = [span for span in cleaned if span[0] not in starts] + platforms
     spans = _drop_common_words(text, _merge_dates(text, _resolve_overlaps(cleaned)))
 
-    context = _context_votes(text, spans, _person_tails(spans, text))
+    context = [
+        span
+        for span in _context_votes(text, spans, _person_tails(spans, text))
+        if span[1] - span[0] <= MAX_SPAN_CHARS
+    ]
     person_tails = _person_tails([*spans, *(c for c in context if c[2] == "PERSON")], text)
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for start, end, label in spans:
@@ -892,7 +983,7 @@ def document_pass(text: str, raw_spans: Iterable[Span]) -> list[LinkedSpan]:
         form: label
         for form, label in labels.items()
         if label in lexicon.NAME_LABELS
-        and len(form) > 1
+        and 1 < len(form) <= MAX_SPAN_CHARS
         and (form.isupper() or form.lower() not in lexicon.COMMON_WORDS)
         and "\n" not in form
     }

@@ -33,10 +33,16 @@ def store(
     mentions: Sequence[Mention],
     entities: Sequence[Entity],
     recognised_at: str,
+    note: str = "",
 ) -> None:
-    """Replace the article's mentions and entity links; call inside a write transaction."""
+    """Replace the article's mentions and entity links; call inside a write transaction.
+
+    `note` says why the mentions cover only part of the article, when they do."""
     clear(conn, article_id)
-    conn.execute("UPDATE articles SET entities_at = ? WHERE id = ?", [recognised_at, article_id])
+    conn.execute(
+        "UPDATE articles SET entities_at = ?, entities_note = ? WHERE id = ?",
+        [recognised_at, note or None, article_id],
+    )
     known = {each.key: each for each in entities}
     for mention in mentions:
         if mention.entity_key not in known:
@@ -64,6 +70,11 @@ def store(
         "INSERT INTO article_entities(entity_id, article_id, mentions) VALUES (?, ?, ?)",
         [(entity_id, article_id, count) for entity_id, count in counts.items()],
     )
+
+
+def note(conn: sqlite3.Connection, article_id: int) -> str:
+    found = value(conn, "SELECT entities_note FROM articles WHERE id = ?", [article_id])
+    return str(found or "")
 
 
 def recognised_at(conn: sqlite3.Connection, article_id: int) -> str | None:

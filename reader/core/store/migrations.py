@@ -352,3 +352,10 @@ def m200_unrecognised_articles(db: Database) -> None:
         "CREATE INDEX articles_unrecognised ON articles(id) "
         "WHERE entities_at IS NULL AND deleted_at IS NULL"
     )
+
+
+@migrations(name="m300_entities_note")
+def m300_entities_note(db: Database) -> None:
+    # Why an article's entities are incomplete (its recognition ran out of time); NULL when the
+    # whole article was looked at.
+    db.execute("ALTER TABLE articles ADD COLUMN entities_note TEXT")
