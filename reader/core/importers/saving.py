@@ -103,7 +103,9 @@ def save_item(
     )
     add_highlights(library, article_id, article.text, item.highlights)
     if entities is not None:
-        library.set_entities(article_id, entities.mentions, entities.entities, entities.note)
+        library.set_entities(
+            article_id, entities.mentions, entities.entities, getattr(entities, "note", "")
+        )
     return article_id
 
 
