@@ -13,29 +13,44 @@ import lxml.html
 from reader.core.errors import ExtractionError
 from reader.core.models import Article, Block, BlockKind, RawPage
 
-from .blocks import to_blocks
+from .blocks import MAX_BLOCKS, to_blocks
 from .cleanup import clean_article, clean_blocks
 from .decode import decode_text
 from .metadata import Metadata, extract_metadata
 from .readable import find_article, strip_for_scoring
+from .repair import hoist_void_content, repair_markup
 
 MAX_HTML_CHARS = 25_000_000
+NOTICE_PREFIX = "Readmark: "
 _XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """The one parse of the page."""
+    return parse_html_noting(text)[0]
+
+
+def parse_html_noting(text: str) -> tuple[lxml.html.HtmlElement, list[str]]:
+    """The one parse of the page, and notices of what had to be left out to make it safe."""
+    notices: list[str] = []
+    if len(text) > MAX_HTML_CHARS:
+        notices.append(
+            f"This page is longer than {MAX_HTML_CHARS:,} characters; the rest was left out."
+        )
     text = _CONTROL.sub("", _XML_PROLOG.sub("", text[:MAX_HTML_CHARS], count=1))
     if not text.strip():
         raise ExtractionError("The page is empty.")
+    text, repairs = repair_markup(text)
+    notices.extend(repairs.notices())
     try:
         root = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise ExtractionError("The page could not be read as HTML.") from exc
     if not isinstance(root.tag, str):
         raise ExtractionError("The page could not be read as HTML.")
-    return root
+    hoist_void_content(root)
+    return root, notices
 
 
 def document_base(root: lxml.html.HtmlElement, url: str | None) -> str | None:
@@ -55,7 +70,7 @@ def document_base(root: lxml.html.HtmlElement, url: str | None) -> str | None:
 
 
 def article_from_html(text: str, url: str | None = None) -> Article:
-    root = parse_html(text)
+    root, notices = parse_html_noting(text)
     base = document_base(root, url)
     meta = extract_metadata(root, base)
     strip_for_scoring(root)
@@ -69,7 +84,13 @@ def article_from_html(text: str, url: str | None = None) -> Article:
     blocks = to_blocks(element, base)
     if _needs_second_opinion(blocks):
         blocks = _second_opinion(text, base, blocks) or blocks
-    return _article(meta, clean_blocks(blocks, meta.title, meta.byline), url)
+    if len(blocks) >= MAX_BLOCKS:
+        notices.append(f"This page has more than {MAX_BLOCKS:,} blocks; the rest was left out.")
+    blocks = clean_blocks(blocks, meta.title, meta.byline)
+    # What was left out for safety is said in the article itself, where every reader of it
+    # (the window, `show`, the exports) sees it.
+    blocks.extend(Block(BlockKind.PARAGRAPH, f"{NOTICE_PREFIX}{notice}") for notice in notices)
+    return _article(meta, blocks, url)
 
 
 # Below this many words readability has probably found a fragment (a caption, a teaser) rather

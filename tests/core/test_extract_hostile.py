@@ -1,0 +1,60 @@
+"""Hostile markup loses no text silently: HTML5 void elements, deep nesting, endless attributes."""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.core.extract.html import NOTICE_PREFIX, article_from_html
+from reader.core.extract.repair import MAX_ATTRIBUTES, MAX_NESTING, repair_markup
+
+FILLER = "<p>" + "The council met on Monday to discuss the plan with the mayor. " * 4 + "</p>"
+
+
+def _page(middle: str) -> str:
+    body = f"{FILLER}{middle}{FILLER}<p>The closing line.</p>"
+    return f"<html><body><article>{body}</article></body></html>"
+
+
+def _notices(text: str) -> list[str]:
+    return [line for line in text.split("\n") if line.startswith(NOTICE_PREFIX)]
+
+
+@pytest.mark.parametrize("tag", ["embed", "source", "track", "wbr", "param"])
+def test_text_after_an_html5_void_element_is_kept(tag: str) -> None:
+    article = article_from_html(_page(f"<p>Before it. <{tag} src='clip.mp4'> After it, kept.</p>"))
+    assert "Before it. After it, kept." in article.text
+    assert article.text.count("The council met") == 8
+    assert "The closing line." in article.text
+    assert not _notices(article.text)
+
+
+def test_text_below_300_nested_elements_is_kept_and_the_article_says_it_was_flattened() -> None:
+    deep = "<div>" * 300 + "<p>Three hundred levels down.</p>" + "</div>" * 300
+    article = article_from_html(_page(deep))
+    assert "Three hundred levels down." in article.text
+    assert "The closing line." in article.text
+    [notice] = _notices(article.text)
+    assert f"nested more than {MAX_NESTING} levels deep" in notice
+
+
+def test_nesting_of_ordinary_pages_is_left_alone() -> None:
+    # Paragraphs and list items the parser closes itself do not count as nesting.
+    middle = "<ul>" + "<li>An item of the long list" * 400 + "</ul>" + "<p>Unclosed" * 400
+    markup = _page(middle)
+    assert repair_markup(markup)[0] == markup
+
+
+def test_an_element_with_endless_attributes_is_cut_to_a_few_and_its_text_kept() -> None:
+    attributes = " ".join(f'data-a{i}="v"' for i in range(20_000))
+    article = article_from_html(_page(f"<p {attributes}>The text of the crowded element.</p>"))
+    assert "The text of the crowded element." in article.text
+    assert "The closing line." in article.text
+    [notice] = _notices(article.text)
+    assert f"more than {MAX_ATTRIBUTES} attributes" in notice
+    assert f"{20_000 - MAX_ATTRIBUTES:,} attributes were left out" in notice
+
+
+def test_tags_inside_scripts_do_not_count_and_a_tag_inside_an_attribute_survives() -> None:
+    script = "<script>" + "document.write('<div>');" * 500 + "</script>"
+    markup = _page(script + '<p title="a > b">Kept.</p>')
+    assert repair_markup(markup)[0] == markup
