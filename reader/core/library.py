@@ -34,11 +34,11 @@ from reader.core.models import (
 )
 from reader.core.query import QueryError
 from reader.core.resources import sample_article_path
-from reader.core.store import articles, images, jobs, settings
+from reader.core.store import articles, connections, images, jobs, settings
 from reader.core.store import entities as entity_rows
 from reader.core.store import tags as tag_rows
 from reader.core.store.articles import SNIPPET_TOKENS, SORTS
-from reader.core.store.db import Connection, Database, open_database, reading, writing
+from reader.core.store.db import Connection, Database, reading, writing
 from reader.core.store.entities import UNBOUNDED_ID, UNRECOGNISED_SQL
 from reader.core.store.migrations import domain_key
 from reader.core.store.rows import (
@@ -225,7 +225,7 @@ def http_image_fetcher(session: Any = None) -> FetchImage:
 
 
 class Library:
-    """One library file. Each thread that uses the library opens its own `Library`.
+    """One library file, usable from any thread (each thread has its own connection).
 
     `recognise(article)` finds entities when an article is added or re-extracted;
     `fetch_image(url)` returns `(bytes, content type)` or None, and is how images are archived
@@ -250,10 +250,23 @@ class Library:
 
             reanchor = library_reanchor
         self.reanchor = reanchor
-        self.db: Database = open_database(path)
+        self._closed = False
+        connections.acquire(path)
+
+    @property
+    def db(self) -> Database:
+        """This thread's connection: a `Library` may be used from any thread, each thread
+        reading and writing through its own connection."""
+        if self._closed:
+            raise LibraryError("This library was closed.")
+        return connections.database(self.path)
 
     def close(self) -> None:
-        self.db.close()
+        """Done with the library; the connections stay open while other users of the file
+        remain in this process."""
+        if not self._closed:
+            self._closed = True
+            connections.release(self.path)
 
     def __enter__(self) -> Library:
         return self
@@ -266,8 +279,10 @@ class Library:
     def _read(self) -> AbstractContextManager[Connection]:
         return reading(self.db, self.path)
 
-    def _write(self) -> AbstractContextManager[Connection]:
-        return writing(self.db, self.path)
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with connections.one_writer(self.path), writing(self.db, self.path) as conn:
+            yield conn
 
     @contextmanager
     def transaction(self) -> Iterator[Library]:

@@ -92,7 +92,8 @@ class ArticleLoader(QObject):
             if job.cancelled.is_set():
                 return None
             self.progressed.emit(source, "Saving")
-            # This thread's own connection.
+            # A handle with this load's hooks; the connection is this thread's, kept open by the
+            # connection manager, so opening it costs nothing.
             library = Library(
                 self._library_path, fetch_image=self._fetch_image, recognise=self.recognise
             )
@@ -377,7 +378,7 @@ def recognise_unrecognised(
     Stops early, between articles, when `halt` (closing) or `give_way` (the user opened an
     article) is set; an article the recogniser fails on is skipped, not retried.
     """
-    library = Library(path)  # this thread's own connection
+    library = Library(path)  # a cheap handle: the window keeps the file open
     recognised: list[int] = []
     cursor = before
     try:

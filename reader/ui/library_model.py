@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from reader.core.library import ArticleSummary, Library
+from reader.core.library import ArticleSummary
 from reader.core.models import WORDS_PER_MINUTE
 from reader.ui.library_access import LibraryAccess, list_page
 from reader.ui.reading_view import readable_date
@@ -81,7 +81,9 @@ class LibraryListModel(QAbstractListModel):
         self._hidden.clear()
         self._generation += 1
         generation = self._generation
-        query, sort_key, path = self.query, self.sort, self._access.path
+        query, sort_key = self.query, self.sort
+        # The window's library, read through the worker thread's own connection.
+        library = self._access.library
         if not background or self._tasks is None:
             try:
                 rows = self._access.list_page(query, sort_key, PAGE_SIZE, 0)
@@ -92,11 +94,7 @@ class LibraryListModel(QAbstractListModel):
             return
 
         def work() -> Sequence[ArticleSummary]:
-            library = Library(path)  # this thread's own connection
-            try:
-                return list_page(library, query, sort_key, PAGE_SIZE, 0)
-            finally:
-                library.close()
+            return list_page(library, query, sort_key, PAGE_SIZE, 0)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
@@ -163,14 +161,10 @@ class LibraryListModel(QAbstractListModel):
             return
         # A search re-runs its full-text match for every page: that belongs off the GUI thread.
         self._fetching = True
-        generation, path = self._generation, self._access.path
+        generation, library = self._generation, self._access.library
 
         def work() -> Sequence[ArticleSummary]:
-            library = Library(path)
-            try:
-                return list_page(library, query, sort_key, PAGE_SIZE, offset)
-            finally:
-                library.close()
+            return list_page(library, query, sort_key, PAGE_SIZE, offset)
 
         def done(more: Sequence[ArticleSummary]) -> None:
             if generation == self._generation:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.library import Library
 from reader.ui.library_access import (
     SORTS,
     EntityCount,
@@ -169,15 +168,10 @@ class LibraryPane(QWidget):
         if not background or self._tasks is None:
             self._show_filters(self.access.tags(), self.access.top_entities(TOP_ENTITY_FILTERS))
             return
-        path = self.access.path
+        access = self.access  # its library reads through the worker thread's own connection
 
         def work() -> tuple[list[str], list[EntityCount]]:
-            library = Library(path)  # this thread's own connection
-            try:
-                access = LibraryAccess(library)
-                return access.tags(), access.top_entities(TOP_ENTITY_FILTERS)
-            finally:
-                library.close()
+            return access.tags(), access.top_entities(TOP_ENTITY_FILTERS)
 
         self._tasks.run(work, on_done=lambda found: self._show_filters(*found))
 

@@ -568,14 +568,10 @@ class MainWindow(QMainWindow):
             return
         self.empty_trash_action.setEnabled(False)
         self.library_pane.empty_trash_button.setEnabled(False)
-        path = self.library.path
+        library = self.library  # used through the worker thread's own connection
 
         def work() -> int:
-            library = Library(path)  # this thread's own connection
-            try:
-                return library.empty_trash()
-            finally:
-                library.close()
+            return library.empty_trash()
 
         def finished() -> None:
             self.empty_trash_action.setEnabled(True)

@@ -90,7 +90,7 @@ def _check_not_newer(db: Database, path: Path) -> None:
         )
 
 
-def _open_read_only(path: Path) -> Database:
+def _open_read_only(path: Path, check: bool = True) -> Database:
     """Open a library whose folder cannot be written, for reading only.
 
     SQLite reads a WAL library read-only when its -wal and -shm files exist. Without them, the
@@ -99,12 +99,13 @@ def _open_read_only(path: Path) -> Database:
     """
     wal = path.with_name(path.name + "-wal")
     uri = path.resolve().as_uri() + ("?mode=ro" if wal.exists() else "?immutable=1")
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     try:
         db = Database(conn)
-        _check_owner(db, path)
+        if check:
+            _check_owner(db, path)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if migrations.pending(db):
+        if check and migrations.pending(db):
             raise ReadOnlyLibraryError(
                 f"The folder {path.parent} is read-only, and this library needs an upgrade "
                 "before this version of Readmark can read it. Make the folder writable once."
@@ -138,15 +139,19 @@ def _migrate(db: Database) -> None:
         migrations.apply(db)
 
 
-def open_database(path: Path) -> Database:
+def open_database(path: Path, *, check: bool = True) -> Database:
     """Open (creating if needed) and migrate the library at `path`.
 
     A file that is not a Readmark library, or is damaged, raises LibraryError and is left
-    byte-for-byte as it was.
+    byte-for-byte as it was. `check=False` is for one more connection to a library this process
+    has already checked and migrated: it is only configured.
+
+    The connection may be closed from another thread (the connection manager does, when the
+    process is done with the library); it is used by one thread only.
     """
     check_library_file(path)
     if path.is_file() and folder_is_read_only(path):
-        return _open_read_only(path)
+        return _open_read_only(path, check)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -156,11 +161,13 @@ def open_database(path: Path) -> Database:
         ) from exc
     conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
         db = Database(conn)
-        _check_owner(db, path)
+        if check:
+            _check_owner(db, path)
         _configure(db)
-        _migrate(db)
+        if check:
+            _migrate(db)
     except LibraryError:
         if conn is not None:
             conn.close()
