@@ -35,6 +35,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from reader.core import fetch
+from reader.core.atomic import replacing
 from reader.core.errors import (
     DiskFullError,
     ExtractionError,
@@ -305,7 +306,7 @@ class ImportReport:
         return text
 
     def save_csv(self, path: Path) -> None:
-        with path.open("w", newline="", encoding="utf-8") as handle:
+        with replacing(path) as partial, partial.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["url", "status", "reason", "article_id", "title"])
             for row in self.rows:

@@ -65,3 +65,7 @@ class DamagedLibraryError(LibraryError):
 
 class NewerLibraryError(LibraryError):
     """The library was upgraded by a newer Readmark than this one."""
+
+
+class ExportWriteError(ReadmarkError):
+    """An export or report could not be written; any earlier file of that name is unchanged."""

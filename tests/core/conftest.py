@@ -21,8 +21,7 @@ def _run(*command: str) -> bool:
     return done.returncode == 0
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
+def small_disk_in(tmp_path: Path) -> Iterator[Path]:
     """A tmpfs of SMALL_DISK_BYTES: writes on it really meet ENOSPC."""
     mount = tmp_path / "small-disk"
     mount.mkdir()
@@ -32,6 +31,11 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         _run("umount", "-l", str(mount))
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    yield from small_disk_in(tmp_path)
 
 
 def fill_disk(folder: Path) -> Path:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
+from reader.core.atomic import replacing
 from reader.core.library import Library
 
 from .html import HtmlArticle, article_section, library_html_item
@@ -132,9 +133,7 @@ def write_epub(
         chapters.append(chapter_xhtml(item, _drop_remote_images(body)))
     lang = (items[0].article.lang if items else None) or "en"
     author = items[0].article.byline if len(items) == 1 else None
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".part")
-    with zipfile.ZipFile(partial, "w") as book:
+    with replacing(dest) as partial, zipfile.ZipFile(partial, "w") as book:
         # The mimetype entry comes first and uncompressed, as readers check the bytes.
         book.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip", zipfile.ZIP_STORED)
         deflate = zipfile.ZIP_DEFLATED
@@ -148,7 +147,6 @@ def write_epub(
             book.writestr(f"OEBPS/chapter-{n:04d}.xhtml", chapter, deflate)
         for name, (data, _mime) in sorted(images.files.items()):
             book.writestr(f"OEBPS/{name}", data, deflate)
-    partial.replace(dest)
 
 
 def _drop_remote_images(body: str) -> str:

@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
 
+from reader.core.atomic import write_text
 from reader.core.library import Library
 from reader.core.models import Annotation, Article, Block, BlockKind
 
@@ -213,6 +214,5 @@ def export_html(library: Library, dest: Path, article_ids: Iterable[int]) -> int
     ids = list(article_ids)
     items = [library_html_item(library, article_id) for article_id in ids]
     page = document_html(items, [data_url_images(library, article_id) for article_id in ids])
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(page, encoding="utf-8")
+    write_text(dest, page)
     return len(ids)

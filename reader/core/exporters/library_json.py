@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reader.core.atomic import replacing
 from reader.core.library import Library
 
 FORMAT_VERSION = 1
@@ -77,10 +78,8 @@ def export_json(
 ) -> int:
     """Write the articles (default: all outside the trash) to `dest`; returns how many."""
     ids = live_article_ids(library) if article_ids is None else list(article_ids)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    partial = dest.with_name(dest.name + ".part")
     # Streamed article by article, so a large library never sits in memory as one string.
-    with partial.open("w", encoding="utf-8") as handle:
+    with replacing(dest) as partial, partial.open("w", encoding="utf-8") as handle:
         header = {
             "readmark_library": FORMAT_VERSION,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -92,7 +91,6 @@ def export_json(
                 handle.write(",\n")
             handle.write(json.dumps(entry, ensure_ascii=False))
         handle.write("\n]}\n")
-    partial.replace(dest)
     return len(ids)
 
 

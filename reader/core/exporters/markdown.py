@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.core.annotations import current_annotations, in_text_order, reanchor_stale
+from reader.core.atomic import ensure_folder, write_text
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity
 
 if TYPE_CHECKING:
@@ -194,13 +195,13 @@ def export_markdown(
     library: Library, directory: Path, article_ids: Iterable[int] | None = None
 ) -> list[Path]:
     """Write one Markdown file per article into `directory`; returns the files written."""
-    directory.mkdir(parents=True, exist_ok=True)
+    ensure_folder(directory)
     reanchor_stale(library)
     written: list[Path] = []
     ids = library_article_ids(library) if article_ids is None else list(article_ids)
     for article_id in ids:
         item = library_item(library, article_id)
         path = directory / file_name(item)
-        path.write_text(article_markdown(item), encoding="utf-8")
+        write_text(path, article_markdown(item))
         written.append(path)
     return written

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from reader.core.atomic import ensure_folder, write_bytes, write_text
 from reader.core.library import Library
 
 from .markdown import article_markdown, file_name, library_item
@@ -22,7 +23,7 @@ def export_markdown_folder(
 
     Image links become relative paths, so the folder reads offline in any Markdown app.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    ensure_folder(directory)
     written: list[Path] = []
     for article_id in article_ids:
         item = library_item(library, article_id)
@@ -35,7 +36,7 @@ def export_markdown_folder(
             blocks.append(block)
         item = replace(item, article=replace(item.article, blocks=tuple(blocks)))
         path = directory / file_name(item)
-        path.write_text(article_markdown(item), encoding="utf-8")
+        write_text(path, article_markdown(item))
         written.append(path)
     return written
 
@@ -48,8 +49,8 @@ def _save_image(library: Library, article_id: int, src: str, directory: Path) ->
     extension = mimetypes.guess_extension(mime) or ".img"
     name = f"{article_id}-{hashlib.sha256(data).hexdigest()[:12]}{extension}"
     folder = directory / ATTACHMENTS
-    folder.mkdir(exist_ok=True)
+    ensure_folder(folder)
     target = folder / name
     if not target.exists():
-        target.write_bytes(data)
+        write_bytes(target, data)
     return f"{ATTACHMENTS}/{name}"
