@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WINDOW_DRIVER = ROOT / "tests" / "ui" / "window_driver.py"
 LIBRARY_NAME = "library.sqlite3"
 CLI_TIMEOUT_S = 120
+# More kills and rounds for a longer run by hand: READMARK_REAL_USAGE_SCALE=10 python -m pytest ...
+SCALE = max(1, int(os.environ.get("READMARK_REAL_USAGE_SCALE", "1")))
 
 
 def child_env(**extra: str) -> dict[str, str]:

@@ -2,7 +2,8 @@
 
 `python tests/core/library_children.py search DATA_DIR STOP_FILE WORD...`
     searches the library in a loop, as a window does (one long-lived connection, and now and then
-    a fresh `Library` opened and closed beside it), printing one JSON line per pass.
+    a fresh `Library` opened and closed beside it), printing one JSON line per pass, and once
+    STOP_FILE exists, what its long-lived connection finds in the end.
 `python tests/core/library_children.py reextract DATA_DIR`
     changes every article's text and extracts it again from its stored source, round after
     round, printing each step once its transaction has committed.
@@ -53,6 +54,8 @@ def search(data_dir: str, stop_file: str, words: list[str]) -> int:
             passes += 1
             say(passes=passes, counts=counts)
             time.sleep(0.02)
+        # The writers are done: this long-lived connection must see all they wrote.
+        say(final={word: len(library.search(word, limit=10_000)) for word in words})
     finally:
         library.close()
     say(done=passes, errors=errors)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,6 +27,8 @@ from reader.core.models import Article, Block, BlockKind
 from tests.processes import (
     LIBRARY_NAME,
     ROOT,
+    SCALE,
+    DeletedFileWatch,
     check_intact,
     child_env,
     cli_command,
@@ -42,13 +45,14 @@ WRITERS_DURATION_S = 30.0
 SEED_ARTICLES = 12
 LOCK_WORDS = ("locked", "busy")
 ADD_BATCH = 20
-ADD_KILLS = 3
+ADD_KILLS = 3 * SCALE
 ADD_FILES = 30
-IMPORT_ARTICLES = 40
-IMPORT_KILLS = 2
-URL_ARTICLES = 30
+IMPORT_ARTICLES = 20 + 20 * SCALE
+IMPORT_KILLS = 2 * SCALE
+EXPORT_ATTEMPTS = 4
+URL_ARTICLES = 20 + 10 * SCALE
 REEXTRACT_ARTICLES = 6
-REEXTRACT_KILLS = 3
+REEXTRACT_KILLS = 3 * SCALE
 
 
 def seed(path: Path, count: int = SEED_ARTICLES) -> list[int]:
@@ -130,6 +134,7 @@ def test_four_cli_writers_and_a_searching_reader_lose_nothing(tmp_path: Path) ->
          "seedword"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(),
     )  # fmt: skip
+    watch = DeletedFileWatch(reader.pid)
     logs = [WriterLog() for _ in range(WRITERS)]
     deadline = time.monotonic() + WRITERS_DURATION_S
     threads = [
@@ -142,6 +147,7 @@ def test_four_cli_writers_and_a_searching_reader_lose_nothing(tmp_path: Path) ->
         thread.join()
     stop.touch()
     out, err = reader.communicate(timeout=60)
+    deleted = watch.stop()
 
     failures = [f for log in logs for f in log.failures]
     assert not failures, failures
@@ -153,6 +159,7 @@ def test_four_cli_writers_and_a_searching_reader_lose_nothing(tmp_path: Path) ->
     seen = [r["counts"]["writerword"] for r in passes]
     assert seen == sorted(seen), "a search found fewer written articles than an earlier one"
     assert seen[-1] > 0
+    assert not deleted, f"the reader used library files another process deleted: {deleted}"
 
     assert integrity(path) == "ok"
     fts_integrity(path)
@@ -168,6 +175,8 @@ def test_four_cli_writers_and_a_searching_reader_lose_nothing(tmp_path: Path) ->
                 assert highlight in {a.id for a in library.annotations(article_id)}
         added = sum(len(log.added) for log in logs)
         assert len(library.search("writerword", limit=10_000)) == added
+        (final,) = [r["final"] for r in reports if "final" in r]
+        assert final["writerword"] == added, "the reader's connection missed commits"
     finally:
         library.close()
     print(  # figures for `pytest -s`
@@ -194,6 +203,13 @@ def import_progress(path: Path) -> int:
         return 0  # not created yet
     finally:
         conn.close()
+
+
+def next_kill_target(rng: random.Random, done: int, total: int, kills_left: int) -> int:
+    """After how many finished entries to kill a resumed import: somewhere in its next share
+    of what is left, so each kill interrupts real work and the last leaves some undone."""
+    share = max(1, (total - done - 1) // kills_left)
+    return done + rng.randint(1, share)
 
 
 @pytest.mark.slow
@@ -266,26 +282,32 @@ def test_export_and_import_killed_at_random_moments(tmp_path: Path) -> None:
     source_path = source_dir / LIBRARY_NAME
     source = source_library(source_path, "http://127.0.0.1:9", IMPORT_ARTICLES)
     rng = random.Random()
-    exported = tmp_path / "library.json"
-    started = time.monotonic()
-    done = run_cli(source_dir, "export", str(exported))
-    export_s = time.monotonic() - started
-    assert done.returncode == 0, done.stderr
+    exported, book = tmp_path / "library.json", tmp_path / "library.epub"
+    for fmt, dest in (("json", exported), ("epub", book)):
+        done = run_cli(source_dir, "export", str(dest), "--format", fmt)
+        assert done.returncode == 0, done.stderr
     export_kills = 0
-    for fmt, dest in (("json", tmp_path / "again.json"), ("html", tmp_path / "again.html")):
-        run = run_and_kill(
-            cli_command(source_dir, "export", str(dest), "--format", fmt),
-            rng, after_lines=0, pause_s=export_s, ready=lambda: True,
-        )  # fmt: skip
-        export_kills += run.killed
-        # An export only reads: the library is exactly as it was.
-        assert {str(a["url"]): a for a in check_intact(source_path).values()} == source
+    for fmt, dest in (("json", exported), ("epub", book)):
+        partial = dest.with_name(dest.name + ".part")
+        for _attempt in range(EXPORT_ATTEMPTS):  # until a kill lands while the file is written
+            partial.unlink(missing_ok=True)  # what an earlier killed export left behind
+            run = run_and_kill(
+                cli_command(source_dir, "export", str(dest), "--format", fmt),
+                rng, after_lines=0, pause_s=0.05, ready=partial.exists,
+            )  # fmt: skip
+            # An export only reads: the library is exactly as it was...
+            assert {str(a["url"]): a for a in check_intact(source_path).values()} == source
+            # ...and the file a person already had is still whole (the new one goes in by rename).
+            assert_complete_export(fmt, dest)
+            if run.killed:
+                export_kills += 1
+                break
 
     data_dir = tmp_path / "data"
     path = data_dir / LIBRARY_NAME
     import_kills = 0
-    for _ in range(IMPORT_KILLS):
-        target = rng.randint(1, IMPORT_ARTICLES - 5)
+    for left in range(IMPORT_KILLS, 0, -1):
+        target = next_kill_target(rng, import_progress(path), IMPORT_ARTICLES, left)
         run = run_and_kill(
             cli_command(data_dir, "import", str(exported), "--quiet", "--no-entities",
                         "--no-images"),
@@ -297,8 +319,18 @@ def test_export_and_import_killed_at_random_moments(tmp_path: Path) -> None:
     assert resumed.returncode == 0, resumed.stderr
     final = assert_imported_whole(path, source)
     assert set(final) == set(source), "the resumed import did not bring every article"
-    assert import_kills == IMPORT_KILLS and export_kills >= 1
+    assert import_kills == IMPORT_KILLS and export_kills == 2
     print(f"export: {export_kills} kills; JSON import: {import_kills} kills, then resumed")
+
+
+def assert_complete_export(fmt: str, dest: Path) -> None:
+    if fmt == "json":
+        assert len(json.loads(dest.read_text("utf-8"))["articles"]) == IMPORT_ARTICLES
+        return
+    with zipfile.ZipFile(dest) as book:
+        assert book.testzip() is None
+        chapters = [n for n in book.namelist() if n.startswith("OEBPS/chapter-")]
+        assert len(chapters) == IMPORT_ARTICLES
 
 
 def assert_imported_whole(
@@ -369,8 +401,8 @@ def test_url_list_import_killed_at_random_moments(tmp_path: Path) -> None:
     rng = random.Random()
     kills = 0
     try:
-        for _ in range(IMPORT_KILLS):
-            target = rng.randint(1, URL_ARTICLES - 5)
+        for left in range(IMPORT_KILLS, 0, -1):
+            target = next_kill_target(rng, import_progress(path), URL_ARTICLES, left)
             run = run_and_kill(
                 command, rng, after_lines=0, pause_s=0.1,
                 ready=lambda n=target: import_progress(path) >= n,

@@ -19,6 +19,7 @@ from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind
 from tests.processes import (
     LIBRARY_NAME,
+    SCALE,
     DeletedFileWatch,
     WindowProcess,
     check_intact,
@@ -29,9 +30,9 @@ from tests.processes import (
     window_command,
 )
 
-CLI_ROUNDS = 3
+CLI_ROUNDS = 3 * SCALE
 WINDOW_ARTICLES = 5
-WINDOW_KILLS = 2
+WINDOW_KILLS = 2 * SCALE
 
 
 def seed_window_articles(path: Path) -> None:
@@ -140,8 +141,9 @@ def test_a_window_killed_while_writing_leaves_an_intact_library(tmp_path: Path) 
                 favourite[article_id] = {bool(write["favorite"])}
             if "tag" in write:
                 tags.setdefault(article_id, set()).add(str(write["tag"]))
-        if writes and "tag" not in writes[-1]:
-            last = int(writes[-1]["id"])  # its next toggle may have been written, unprinted
+        steps = [e for e in events if e["event"] in ("writing", "write")]
+        if steps and steps[-1]["event"] == "writing" and steps[-1]["what"] == "favorite":
+            last = int(steps[-1]["id"])  # pressed, maybe written, never reported
             favourite[last] = favourite.get(last, set()) | {True, False}
         articles = check_intact(path)
         library = Library(path)

@@ -149,11 +149,16 @@ def main(argv: list[str] | None = None) -> int:
             failures.append("no article opened")
             emit("error", message="selecting a result opened no article")
             break
+        # "writing" goes out before each action, "write" once it returned: a test that kills
+        # this process knows which write may have landed without being reported.
+        emit("writing", id=article_id, what="favorite")
         window.favorite_action.trigger()
         emit("write", id=article_id, favorite=window.favorite_action.isChecked())
+        emit("writing", id=article_id, what="read")
         window.read_action.trigger()
         emit("write", id=article_id, read=window.read_action.isChecked())
         next_tag.append(f"win-{os.getpid()}-{round_number}")
+        emit("writing", id=article_id, what="tag")
         window.tags_action.trigger()
         emit("write", id=article_id, tag=next_tag[-1])
         check_message_bar(f"round {round_number}")
