@@ -9,7 +9,6 @@ repainting one never erases the other.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,7 +25,6 @@ from PySide6.QtGui import (
     QPixmap,
     QShortcut,
     QTextCharFormat,
-    QTextDocument,
     QUndoCommand,
     QUndoStack,
 )
@@ -62,7 +60,9 @@ from reader.core.errors import ReadmarkError
 from reader.core.exporters import webannotation
 from reader.core.library import Library
 from reader.core.models import Annotation
+from reader.core.textsafe import clean_text
 from reader.ui.reading_view import ReadingView
+from reader.ui.rich_text import action_text, note_html, plain_label, tooltip
 
 if TYPE_CHECKING:
     from reader.ui.main_window import MainWindow
@@ -255,6 +255,7 @@ class HighlightController(QObject):
             self._push("Change colour", before, replace(before, color=color))
 
     def set_note(self, annotation_id: str, note: str) -> None:
+        note = clean_text(note)  # typed or pasted: what is kept is what the library keeps
         before = self.find(annotation_id)
         if before is not None and before.note != note:
             self._push("Edit note", before, replace(before, note=note))
@@ -311,16 +312,7 @@ class HighlightController(QObject):
         if under is None:
             return None
         note = under.note.strip() or "*Highlight* — right-click to add a note"
-        # Images in a note (an imported one, say) are shown as their text: a tooltip loads nothing.
-        note = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", note)
-        note = re.sub(r"<img\b[^>]*>", "", note, flags=re.IGNORECASE)
-        mention = self.view.tooltip_at(point)
-        if mention:
-            escaped = re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", mention)
-            note += "\n\n---\n\n" + "  \n".join(escaped.split("\n"))
-        document = QTextDocument()
-        document.setMarkdown(note)
-        return document.toHtml()
+        return note_html(note, plain_tail=self.view.mention_text_at(point) or "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
@@ -354,7 +346,7 @@ class HighlightController(QObject):
                 action.triggered.connect(lambda _c=False, c=color: self.highlight_selection(c))
             actions.append(colours)
             for orphan in self.orphans:
-                action = QAction(f"Attach “{preview(orphan.exact, 40)}” here", menu)
+                action = QAction(action_text(f"Attach “{preview(orphan.exact, 40)}” here"), menu)
                 action.triggered.connect(lambda _c=False, i=orphan.id: self.reattach(i))
                 actions.append(action)
         under = self.at_cursor(self.view.cursorForPosition(point).position())
@@ -398,7 +390,7 @@ class AnnotationsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         header = QHBoxLayout()
-        self.title = QLabel("Highlights")
+        self.title = plain_label(QLabel("Highlights"))
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -474,7 +466,7 @@ class AnnotationsPanel(QWidget):
                 lines.insert(0, "Not found in this version — select text, then Attach")
             item = QListWidgetItem(color_icon(annotation.color), "\n".join(lines))
             item.setData(AnnotationIdRole, annotation.id)
-            item.setToolTip(annotation.exact if not annotation.note else annotation.note)
+            item.setToolTip(tooltip(annotation.exact if not annotation.note else annotation.note))
             if annotation.orphaned:
                 font = item.font()
                 font.setItalic(True)
@@ -588,7 +580,7 @@ class AllHighlightsDialog(QDialog):
         self.list.itemActivated.connect(self._on_activated)
         self.list.itemDoubleClicked.connect(self._on_activated)
         layout.addWidget(self.list, 1)
-        self.count = QLabel()
+        self.count = plain_label(QLabel())
         layout.addWidget(self.count)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

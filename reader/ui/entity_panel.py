@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.models import Entity, Mention
+from reader.ui.rich_text import plain_label
 from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, GROUP_NAMES, THEMES, Theme, group_of
 
 EntityKeyRole = Qt.ItemDataRole.UserRole + 1
@@ -61,7 +62,7 @@ class EntityPanel(QWidget):
             legend.addWidget(box, index // 2, index % 2)
             self.toggles[group] = box
         layout.addLayout(legend)
-        self.status = QLabel()
+        self.status = plain_label(QLabel())
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.tree = QTreeWidget()

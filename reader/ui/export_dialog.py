@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from reader.commands.importexport import export, selected_ids
 from reader.core.errors import ReadmarkError
 from reader.core.library import Library
+from reader.ui.rich_text import plain_label
 
 FORMATS = {
     "json": ("Whole library as JSON (imports back)", "JSON (*.json)", ".json"),
@@ -59,7 +60,7 @@ class ExportDialog(QDialog):
         dest_row.addWidget(choose)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1)
-        self.status_label = QLabel("")
+        self.status_label = plain_label(QLabel(""))
         self.status_label.setWordWrap(True)
         self.export_button = QPushButton("Export")
         self.export_button.setDefault(True)

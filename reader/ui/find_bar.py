@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from reader.ui.reading_view import ReadingView
+from reader.ui.rich_text import plain_label
 
 
 class FindBar(QWidget):
@@ -20,7 +21,7 @@ class FindBar(QWidget):
         self.field = QLineEdit()
         self.field.setPlaceholderText("Find in article")
         self.field.setClearButtonEnabled(True)
-        self.count_label = QLabel()
+        self.count_label = plain_label(QLabel())
         previous_button = QPushButton("↑")
         previous_button.setToolTip("Previous match (Shift+Enter)")
         next_button = QPushButton("↓")

@@ -34,6 +34,7 @@ from reader.core.bulk import FetchPolicy, ImportReport, Progress, import_file
 from reader.core.errors import ReadmarkError
 from reader.core.importers import FORMATS
 from reader.core.library import Library
+from reader.ui.rich_text import plain_label, tooltip
 
 IMPORT_FILE_FILTER = "Exports (*.zip *.csv *.html *.htm *.json *.txt);;All files (*)"
 FORMAT_NAMES = {
@@ -105,7 +106,7 @@ class ImportDialog(QDialog):
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
-        self.status_label = QLabel("Choose a file to import.")
+        self.status_label = plain_label(QLabel("Choose a file to import."))
         self.status_label.setWordWrap(True)
         self.report_table = QTableWidget(0, 3)
         self.report_table.setHorizontalHeaderLabels(["Address", "Result", "Reason"])
@@ -237,7 +238,7 @@ class ImportDialog(QDialog):
                 (row.url, STATUS_NAMES.get(row.status, row.status), row.reason)
             ):
                 cell = QTableWidgetItem(value)
-                cell.setToolTip(value)
+                cell.setToolTip(tooltip(value))
                 self.report_table.setItem(index, column, cell)
         self.save_button.setEnabled(True)
 

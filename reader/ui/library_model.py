@@ -25,6 +25,7 @@ from reader.core.library import ArticleSummary
 from reader.core.models import WORDS_PER_MINUTE
 from reader.ui.library_access import LibraryAccess, list_page
 from reader.ui.reading_view import readable_date
+from reader.ui.rich_text import tooltip
 from reader.ui.tasks import TaskRunner
 from reader.ui.theme import THEMES, Theme
 
@@ -201,7 +202,7 @@ class LibraryListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = f"{summary.title}\n{detail_line(summary)}"
             snippet = getattr(summary, "marked_snippet", None)  # a search hit says where
-            return f"{tip}\n\n{snippet('«', '»')}" if snippet is not None else tip
+            return tooltip(f"{tip}\n\n{snippet('«', '»')}" if snippet is not None else tip)
         if role == ArticleIdRole:
             return summary.id
         if role == SummaryRole:

@@ -25,6 +25,7 @@ from reader.ui.library_access import (
     quote_term,
 )
 from reader.ui.library_model import ArticleDelegate, ArticleIdRole, LibraryListModel
+from reader.ui.rich_text import plain_label
 from reader.ui.tasks import TaskRunner
 from reader.ui.theme import GROUP_SINGULAR, Theme, group_of
 
@@ -94,7 +95,7 @@ class LibraryPane(QWidget):
         trash_row.addStretch(1)
         self.trash_bar.hide()
         layout.addWidget(self.trash_bar)
-        self.error_label = QLabel()
+        self.error_label = plain_label(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
         self.error_label.hide()
@@ -112,13 +113,13 @@ class LibraryPane(QWidget):
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setAcceptDrops(False)
         layout.addWidget(self.list_view, 1)
-        self.empty_label = QLabel("No articles match.")
+        self.empty_label = plain_label(QLabel("No articles match."))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.empty_label.setContentsMargins(12, 40, 12, 0)
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
         layout.addWidget(self.empty_label, 1)
-        self.count_label = QLabel()
+        self.count_label = plain_label(QLabel())
         self.count_label.setContentsMargins(4, 0, 0, 4)
         layout.addWidget(self.count_label)
 

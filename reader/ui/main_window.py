@@ -53,6 +53,7 @@ from reader.ui.library_access import LibraryAccess
 from reader.ui.library_pane import TRASH_FILTER, LibraryPane
 from reader.ui.message_bar import MessageBar
 from reader.ui.reading_view import ReadingView
+from reader.ui.rich_text import window_title
 from reader.ui.theme import (
     DEFAULT_HIDDEN_GROUPS,
     GROUP_NAMES,
@@ -457,7 +458,7 @@ class MainWindow(QMainWindow):
         self._progress_timer.stop()
         # Saving "opened" can wait until the article is on screen.
         QTimer.singleShot(0, lambda: self._mark_opened(article_id))
-        self.setWindowTitle(f"{article.title} — Readmark")
+        self.setWindowTitle(window_title(f"{article.title} — Readmark"))
         self._set_article_actions_enabled(True)
         self.read_action.setChecked(True)
         self.favorite_action.setChecked(saved.favorite)
@@ -556,7 +557,7 @@ class MainWindow(QMainWindow):
         if not trashed:
             self.message_bar.show_info("The trash is empty.", 3000)
             return
-        answer = QMessageBox.question(
+        answer = QMessageBox.question(  # says only a count: nothing a page or a file chose
             self,
             "Empty Trash",
             f"Delete the {trashed} article{'s' if trashed != 1 else ''} in the trash for good?"

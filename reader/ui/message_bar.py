@@ -7,11 +7,19 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from reader.ui.rich_text import action_text, plain_label, shown
+
+MAX_MESSAGE_CHARS = 1000  # a server's error text can be long; the bar stays one or two lines
+
 STYLES = {
     "info": ("#e8f0fe", "#1f3b6e"),
     "progress": ("#eef1f5", "#2b2f36"),
     "error": ("#fde8e6", "#7a1c12"),
 }
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 class MessageBar(QFrame):
@@ -23,7 +31,7 @@ class MessageBar(QFrame):
         self.kind = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)
-        self.label = QLabel()
+        self.label = plain_label(QLabel())  # errors quote servers and titles
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar()
@@ -64,12 +72,12 @@ class MessageBar(QFrame):
             f"#messageBar {{ background: {background}; border: none; }}"
             f"#messageBar QLabel {{ color: {foreground}; }}"
         )
-        self.label.setText(text)
+        self.label.setText(_short(shown(text)))
         self.progress.setVisible(kind == "progress")
         self._action = action[1] if action else None
         self.action_button.setVisible(action is not None)
         if action:
-            self.action_button.setText(action[0])
+            self.action_button.setText(action_text(action[0]))
         self._on_expired = on_expired
         if timeout_ms:
             self._timer.start(timeout_ms)

@@ -13,6 +13,7 @@ from reader.core.atomic import replacing
 from reader.core.errors import ExportWriteError
 from reader.core.exporters.html import document_html, library_html_item
 from reader.core.library import Library
+from reader.ui.rich_text import InertDocument
 
 PDF_RESOLUTION_DPI = 300
 MARGINS_MM = 18.0
@@ -32,7 +33,7 @@ def export_pdf(library: Library, dest: Path, article_ids: Iterable[int]) -> int:
     owned = ensure_gui_application()
     ids = list(article_ids)
     items = [library_html_item(library, article_id) for article_id in ids]
-    document = QTextDocument()
+    document = InertDocument()  # archived images are added below; nothing else is loaded
     images: dict[str, QImage] = {}
 
     def image_src(article_id: int) -> object:

@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from reader.core.models import Article, Block, BlockKind, Inline, Mention
+from reader.ui.rich_text import tooltip
 from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, THEMES, Theme, Typography, group_of
 
 SERIF_FAMILIES = (
@@ -608,6 +609,12 @@ class ReadingView(QTextBrowser):
         return super().viewportEvent(event)
 
     def tooltip_at(self, point: object) -> str | None:
+        """The tooltip for the entity under `point`: escaped, so a name shows as written."""
+        said = self.mention_text_at(point)
+        return None if said is None else tooltip(said)
+
+    def mention_text_at(self, point: object) -> str | None:
+        """What the view says (as plain text) about the entity under `point`, if any."""
         if self.article is None:
             return None
         position = self.cursorForPosition(point).position()  # type: ignore[arg-type]
