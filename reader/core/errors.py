@@ -69,3 +69,7 @@ class NewerLibraryError(LibraryError):
 
 class ExportWriteError(ReadmarkError):
     """An export or report could not be written; any earlier file of that name is unchanged."""
+
+
+class BlockedAddressError(LoadError):
+    """The network policy refused an address (a local one reached through a redirect)."""

@@ -11,12 +11,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import reader.core.store.annotations as annotation_rows
 from reader.core import fetch
-from reader.core.errors import LibraryError, ReadmarkError
+from reader.core.errors import LibraryError
 from reader.core.extract import extract
+from reader.core.fetch.images import (  # noqa: F401 (re-exported: callers import them from here)
+    MAX_ARTICLE_IMAGE_BYTES,
+    MAX_IMAGE_BYTES,
+    MAX_IMAGES_PER_ARTICLE,
+    fetch_images,
+    http_image_fetcher,
+)
 from reader.core.models import (
     MATCH_END,
     MATCH_START,
@@ -78,9 +85,6 @@ __all__ = [
 EXTRACTOR_VERSION = "1"
 EXCERPT_CHARS = 280
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_ARTICLE_IMAGE_BYTES = 25 * 1024 * 1024
-MAX_IMAGES_PER_ARTICLE = 60
 SETTING_ARCHIVE_IMAGES = "archive_images"
 
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "igshid", "_hsenc", "_hsmi"}
@@ -191,34 +195,6 @@ def article_to_row(article: Article) -> dict[str, object]:
         "text": article.text,
         "text_hash": sha256(article.text),
     }
-
-
-def http_image_fetcher(session: Any = None) -> FetchImage:
-    """A FetchImage that downloads over HTTP(S) with Readmark's timeouts and a size cap."""
-    import requests
-
-    http = session or fetch.make_session()
-
-    def fetch_image(url: str) -> tuple[bytes, str] | None:
-        try:
-            with http.get(
-                url, timeout=(fetch.CONNECT_TIMEOUT_S, fetch.READ_TIMEOUT_S), stream=True
-            ) as response:
-                mime = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-                if response.status_code >= 400 or not mime.startswith("image/"):
-                    return None
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in response.iter_content(64 * 1024):
-                    total += len(chunk)
-                    if total > MAX_IMAGE_BYTES:
-                        return None
-                    chunks.append(chunk)
-                return b"".join(chunks), mime
-        except requests.exceptions.RequestException:
-            return None
-
-    return fetch_image
 
 
 # -- the service ----------------------------------------------------------------------------
@@ -400,28 +376,7 @@ class Library:
     def _fetch_images(self, article: Article) -> dict[str, tuple[bytes, str]]:
         if self.fetch_image is None or not self.archive_images:
             return {}
-        urls: list[str] = []
-        candidates = [block.src for block in article.blocks if block.src]
-        if article.lead_image:
-            candidates.append(article.lead_image)
-        for src in candidates:
-            url = urljoin(article.url or "", src or "")
-            if url.startswith(("http://", "https://")) and url not in urls:
-                urls.append(url)
-        found: dict[str, tuple[bytes, str]] = {}
-        total = 0
-        for url in urls[:MAX_IMAGES_PER_ARTICLE]:
-            try:
-                image = self.fetch_image(url)
-            except (ReadmarkError, OSError, ValueError):
-                image = None  # an image that cannot be fetched never stops the article
-            if not image or len(image[0]) > MAX_IMAGE_BYTES:
-                continue
-            if total + len(image[0]) > MAX_ARTICLE_IMAGE_BYTES:
-                break
-            total += len(image[0])
-            found[url] = image
-        return found
+        return fetch_images(article, self.fetch_image)
 
     def ensure_sample(self) -> int | None:
         """On a library that never held an article, add the bundled sample; returns its id."""

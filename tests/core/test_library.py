@@ -363,10 +363,10 @@ def article_with_images(base: str) -> Article:
 def test_images_are_archived_at_save_time_within_the_size_cap(
     tmp_path: Path, image_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.core import library as library_module
+    from reader.core.fetch import images
 
-    monkeypatch.setattr(library_module, "MAX_IMAGE_BYTES", 1_000)
-    fetcher = library_module.http_image_fetcher()
+    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 1_000)
+    fetcher = images.http_image_fetcher()
     with Library(tmp_path / "lib.sqlite3", fetch_image=fetcher) as library:
         article_id = library.add_article(article_with_images(image_server))
         data = library.image_data(article_id, "img/small.png")

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 import socket
 import sys
-import time
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -24,23 +24,33 @@ import urllib3.exceptions
 
 from reader import __version__
 from reader.core.errors import (
+    BlockedAddressError,
     FetchTimeoutError,
     HTTPStatusError,
     LoadError,
     NetworkError,
     NotFoundError,
+    ReadmarkError,
     TooLargeError,
     UnsupportedContentError,
 )
+from reader.core.fetch import guard
+from reader.core.fetch.guard import NetworkPolicy
 from reader.core.models import RawPage
 
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024
 MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 30.0
-TOTAL_TIMEOUT_S = 120.0
+# A page has this long from the first byte sent, plus a second for every MIN_BYTES_PER_S bytes
+# that arrive, and never more than MAX_TOTAL_TIMEOUT_S: a drip or a stall is cut off, a large
+# page that flows gets the time it needs.
+TOTAL_TIMEOUT_S = 30.0
+MIN_BYTES_PER_S = 64 * 1024
+MAX_TOTAL_TIMEOUT_S = 180.0
 MAX_REDIRECTS = 10
 CHUNK_BYTES = 64 * 1024
+READ_BYTES = 8 * 1024  # per read where a read cannot return early (urllib3 before read1)
 USER_AGENT = f"Readmark/{__version__} (local-first reader)"
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
@@ -83,7 +93,7 @@ def make_session() -> requests.Session:
     # Only encodings this module can inflate in bounded steps.
     session.headers["Accept-Encoding"] = "gzip, deflate"
     session.max_redirects = MAX_REDIRECTS
-    return session
+    return guard.install(session)
 
 
 def load(source: str, session: requests.Session | None = None) -> RawPage:
@@ -222,101 +232,180 @@ def fetch_url(
     *,
     timeout: tuple[float, float] | None = None,
     total_timeout_s: float | None = None,
+    max_total_timeout_s: float | None = None,
+    min_bytes_per_s: float | None = None,
     max_bytes: int | None = None,
     max_decompressed_bytes: int | None = None,
+    network: NetworkPolicy | None = None,
 ) -> RawPage:
-    """GET `url` with every limit applied; only a complete, checked body becomes a RawPage."""
+    """GET `url` with every limit applied; only a complete, checked body becomes a RawPage.
+
+    Time: the page has `total_timeout_s` from the first byte sent, plus one second for every
+    `min_bytes_per_s` bytes that arrive, up to `max_total_timeout_s` whatever happens. A large
+    page that flows arrives; a drip, a stall after the headers or an endless body is cut off.
+    The person asked for `url`, so it may be on a local address; a redirect may not lead to one.
+    """
     check_url(url)
-    session = session or make_session()
+    session = guard.install(session or make_session())
     timeout = timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
     total_timeout_s = total_timeout_s or TOTAL_TIMEOUT_S
-    max_bytes = max_bytes or MAX_RESPONSE_BYTES
-    max_decompressed_bytes = max_decompressed_bytes or MAX_DECOMPRESSED_BYTES
-    host = _host(url)
-    started = time.monotonic()
-    try:
-        with session.get(url, timeout=timeout, stream=True, allow_redirects=True) as response:
-            status = response.status_code
-            if status in (404, 410):
-                raise NotFoundError(f"The page was not found ({status}): {url}")
-            if status >= 400:
-                reason = response.reason or "error"
-                raise HTTPStatusError(f"{host} answered {status} {reason}: {url}", status)
-            mime, charset = _mime_and_charset(response.headers.get("Content-Type", ""))
-            mime = mime or "text/html"
-            if mime not in HTML_TYPES | TEXT_TYPES:
-                raise UnsupportedContentError(
-                    f"{url} is {mime}, which is not a web page or text; "
-                    "Readmark opens HTML pages and plain text."
-                )
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise TooLargeError(
-                    f"{url} is {int(declared) // 1_048_576} MB; the limit is "
-                    f"{max_bytes // 1_048_576} MB."
-                )
-            encoding = response.headers.get("Content-Encoding", "").strip().lower()
-            wire_total = 0
-
-            def wire() -> Iterator[bytes]:
-                nonlocal wire_total
-                for chunk in response.raw.stream(CHUNK_BYTES, decode_content=False):
-                    wire_total += len(chunk)
-                    if wire_total > max_bytes:
-                        raise TooLargeError(
-                            f"{url} is larger than {max_bytes // 1_048_576} MB, the limit."
-                        )
-                    if time.monotonic() - started > total_timeout_s:
-                        raise FetchTimeoutError(
-                            f"{host} took longer than {total_timeout_s:.0f} s to send the page."
-                        )
-                    yield chunk
-
-            parts: list[bytes] = []
-            total = 0
-            for piece in _inflate(wire(), encoding, url):
-                total += len(piece)
-                if total > max_decompressed_bytes:
-                    raise TooLargeError(
-                        f"{url} unpacks to more than {max_decompressed_bytes // 1_048_576} MB, "
-                        "the limit."
-                    )
-                parts.append(piece)
-            data = b"".join(parts)
-            final_url = response.url
-    except requests.exceptions.TooManyRedirects as exc:
-        raise NetworkError(
-            f"{url} redirects too many times (more than {MAX_REDIRECTS}); it may loop."
-        ) from exc
-    except requests.exceptions.Timeout as exc:
-        raise FetchTimeoutError(f"{host} took too long to answer.") from exc
-    except requests.exceptions.SSLError as exc:
-        raise NetworkError(f"The secure connection to {host} failed (TLS certificate).") from exc
-    except requests.exceptions.ConnectionError as exc:
-        if _is_dns_failure(exc):
-            raise NetworkError(
-                f"Could not find the server {host}. Check the address and your connection."
-            ) from exc
-        if _is_timeout(exc):
-            raise FetchTimeoutError(f"{host} took too long to answer.") from exc
-        raise NetworkError(f"Could not connect to {host}; the connection failed.") from exc
-    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema) as exc:
-        raise LoadError(f"{url} is not a valid web address.") from exc
-    except requests.exceptions.RequestException as exc:
-        raise NetworkError(f"Could not load {url}: {type(exc).__name__}.") from exc
-    except urllib3.exceptions.ReadTimeoutError as exc:
-        raise FetchTimeoutError(f"{host} stopped sending the page.") from exc
-    except (OSError, ValueError, urllib3.exceptions.HTTPError) as exc:
-        # urllib3 raises these for broken chunked bodies and invalid header values.
-        raise NetworkError(f"The connection to {host} broke while loading the page.") from exc
-    _refuse_binary(data, url)
-    return RawPage(
-        data=data,
-        content_type="text/html" if mime in HTML_TYPES else "text/plain",
-        url=final_url,
-        charset=charset,
-        fetched_at=now_iso(),
+    max_total_timeout_s = max(total_timeout_s, max_total_timeout_s or MAX_TOTAL_TIMEOUT_S)
+    limits = _Limits(
+        max_bytes=max_bytes or MAX_RESPONSE_BYTES,
+        max_decompressed_bytes=max_decompressed_bytes or MAX_DECOMPRESSED_BYTES,
+        min_bytes_per_s=min_bytes_per_s or MIN_BYTES_PER_S,
     )
+    host = _host(url)
+    deadline = guard.Deadline(total_timeout_s, max_total_timeout_s)
+    access = guard.Access(network or guard.DEFAULT_POLICY, host)
+    try:
+        with guard.guarded(deadline, access):
+            page = _get(url, session, timeout, limits, deadline)
+    except FetchTimeoutError:
+        raise
+    except Exception as exc:
+        if deadline.expired:
+            raise FetchTimeoutError(_too_slow(host, deadline)) from exc
+        if isinstance(exc, ReadmarkError):
+            raise
+        raise _translate(exc, url, host) from exc
+    if deadline.expired:  # the watchdog's shutdown can look like a normal end of the body
+        raise FetchTimeoutError(_too_slow(host, deadline))
+    _refuse_binary(page.data, url)
+    return page
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    max_bytes: int
+    max_decompressed_bytes: int
+    min_bytes_per_s: float
+
+
+def _too_slow(host: str, deadline: guard.Deadline) -> str:
+    if deadline.at >= deadline.hard_at:
+        limit_s = deadline.hard_at - deadline.started
+        return f"{host} took longer than {limit_s:.0f} s to send the page."
+    return (
+        f"{host} sent the page too slowly (stopped after {deadline.elapsed():.0f} s); "
+        "it may be overloaded or stalling on purpose."
+    )
+
+
+def _get(
+    url: str,
+    session: requests.Session,
+    timeout: tuple[float, float],
+    limits: _Limits,
+    deadline: guard.Deadline,
+) -> RawPage:
+    host = _host(url)
+    with session.get(url, timeout=timeout, stream=True, allow_redirects=True) as response:
+        status = response.status_code
+        if status in (404, 410):
+            raise NotFoundError(f"The page was not found ({status}): {url}")
+        if status >= 400:
+            reason = response.reason or "error"
+            raise HTTPStatusError(f"{host} answered {status} {reason}: {url}", status)
+        mime, charset = _mime_and_charset(response.headers.get("Content-Type", ""))
+        mime = mime or "text/html"
+        if mime not in HTML_TYPES | TEXT_TYPES:
+            raise UnsupportedContentError(
+                f"{url} is {mime}, which is not a web page or text; "
+                "Readmark opens HTML pages and plain text."
+            )
+        max_bytes = limits.max_bytes
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > max_bytes:
+            raise TooLargeError(
+                f"{url} is {int(declared) // 1_048_576} MB; the limit is "
+                f"{max_bytes // 1_048_576} MB."
+            )
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        wire = read_body(response, deadline, max_bytes, limits.min_bytes_per_s, url)
+        parts: list[bytes] = []
+        total = 0
+        for piece in _inflate(wire, encoding, url):
+            total += len(piece)
+            if total > limits.max_decompressed_bytes:
+                raise TooLargeError(
+                    f"{url} unpacks to more than "
+                    f"{limits.max_decompressed_bytes // 1_048_576} MB, the limit."
+                )
+            parts.append(piece)
+        return RawPage(
+            data=b"".join(parts),
+            content_type="text/html" if mime in HTML_TYPES else "text/plain",
+            url=response.url,
+            charset=charset,
+            fetched_at=now_iso(),
+        )
+
+
+def read_body(
+    response: requests.Response,
+    deadline: guard.Deadline,
+    max_bytes: int,
+    min_bytes_per_s: float,
+    url: str,
+) -> Iterator[bytes]:
+    """The body as it arrives on the wire (still compressed), checked after every read.
+
+    Each read returns what is there rather than waiting for a full chunk, so the deadline is
+    looked at as often as data comes; the watchdog covers a read that gets nothing at all.
+    """
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
+    received = 0
+    while True:
+        if deadline.passed():
+            raise FetchTimeoutError(_too_slow(_host(url), deadline))
+        if read1 is not None:
+            chunk = read1(CHUNK_BYTES, decode_content=False)
+        else:
+            chunk = raw.read(READ_BYTES, decode_content=False)
+        if deadline.expired:
+            raise FetchTimeoutError(_too_slow(_host(url), deadline))
+        if not chunk:
+            return
+        received += len(chunk)
+        if received > max_bytes:
+            raise TooLargeError(f"{url} is larger than {max_bytes // 1_048_576} MB, the limit.")
+        deadline.grant(len(chunk) / min_bytes_per_s)
+        yield chunk
+
+
+def _translate(exc: BaseException, url: str, host: str) -> LoadError:
+    """A `requests`/`urllib3` failure as the error a person reads."""
+    for cause in _causes(exc):
+        if isinstance(cause, guard.RefusedAddressError):
+            return BlockedAddressError(cause.reason)
+    if isinstance(exc, requests.exceptions.TooManyRedirects):
+        return NetworkError(
+            f"{url} redirects too many times (more than {MAX_REDIRECTS}); it may loop."
+        )
+    if isinstance(exc, requests.exceptions.Timeout):
+        return FetchTimeoutError(f"{host} took too long to answer.")
+    if isinstance(exc, requests.exceptions.SSLError):
+        return NetworkError(f"The secure connection to {host} failed (TLS certificate).")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        if _is_dns_failure(exc):
+            return NetworkError(
+                f"Could not find the server {host}. Check the address and your connection."
+            )
+        if _is_timeout(exc):
+            return FetchTimeoutError(f"{host} took too long to answer.")
+        return NetworkError(f"Could not connect to {host}; the connection failed.")
+    if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return LoadError(f"{url} is not a valid web address.")
+    if isinstance(exc, requests.exceptions.RequestException):
+        return NetworkError(f"Could not load {url}: {type(exc).__name__}.")
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+        return FetchTimeoutError(f"{host} stopped sending the page.")
+    if isinstance(exc, OSError | ValueError | urllib3.exceptions.HTTPError):
+        # urllib3 raises these for broken chunked bodies and invalid header values.
+        return NetworkError(f"The connection to {host} broke while loading the page.")
+    return NetworkError(f"Could not load {url}: {type(exc).__name__}.")
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
