@@ -17,20 +17,18 @@ from __future__ import annotations
 import csv
 import email.utils
 import hashlib
-import heapq
 import queue
 import random
 import sqlite3
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 
@@ -49,6 +47,8 @@ from reader.core.errors import (
 )
 from reader.core.extract import extract
 from reader.core.failures import database_error
+from reader.core.fetch.guard import NetworkPolicy
+from reader.core.fetch.images import HttpImageFetcher, fetch_images
 from reader.core.importers import read_items
 from reader.core.importers.items import ImportItem
 from reader.core.importers.saving import (
@@ -59,7 +59,8 @@ from reader.core.importers.saving import (
     save_item,
     with_item_metadata,
 )
-from reader.core.library import MAX_IMAGES_PER_ARTICLE, Library, http_image_fetcher
+from reader.core.importing.scheduler import HostScheduler
+from reader.core.library import Library
 from reader.core.models import Article, RawPage
 
 ADDED = "added"
@@ -83,13 +84,26 @@ class FetchPolicy:
     per_host: int = 2
     host_delay_s: float = 1.0  # between two requests to the same host
     connect_timeout_s: float = 10.0
-    read_timeout_s: float = 30.0
-    total_timeout_s: float = 60.0  # a whole response, however slowly it trickles in
+    read_timeout_s: float = 30.0  # silence between two reads
+    # A page gets total_timeout_s, plus a second per min_bytes_per_s that arrive, and never more
+    # than max_total_timeout_s: a drip is cut off, a large page that flows arrives.
+    total_timeout_s: float = fetch.TOTAL_TIMEOUT_S
+    max_total_timeout_s: float = fetch.MAX_TOTAL_TIMEOUT_S
+    min_bytes_per_s: float = fetch.MIN_BYTES_PER_S
     max_bytes: int = fetch.MAX_RESPONSE_BYTES  # after decompression
     max_redirects: int = fetch.MAX_REDIRECTS
     max_attempts: int = 4
+    timeout_attempts: int = 2  # a page that timed out costs a worker the whole deadline
     backoff_s: float = 2.0  # doubled after each transient failure, with jitter
-    max_wait_s: float = 300.0  # cap on backoff and on a server's Retry-After
+    max_wait_s: float = 60.0  # cap on backoff; a longer Retry-After is reported, not waited
+    # Requests running longer than linger_after_s, or on a host that timed out, share
+    # slow_workers more threads instead of holding the workers (None: as many as workers).
+    linger_after_s: float = 10.0
+    slow_workers: int | None = None
+    host_timeouts_to_give_up: int = 3  # in a row; the host's other items are then reported
+    image_timeout_s: float = 10.0  # per image
+    images_timeout_s: float = 30.0  # all the images of one article
+    network: NetworkPolicy | None = None  # which addresses may be reached (tests inject one)
 
 
 class RateLimitedError(HTTPStatusError):
@@ -143,8 +157,11 @@ def fetch_page(url: str, session: requests.Session, policy: FetchPolicy) -> RawP
             session,
             timeout=(policy.connect_timeout_s, policy.read_timeout_s),
             total_timeout_s=policy.total_timeout_s,
+            max_total_timeout_s=policy.max_total_timeout_s,
+            min_bytes_per_s=policy.min_bytes_per_s,
             max_bytes=policy.max_bytes,
             max_decompressed_bytes=policy.max_bytes,
+            network=policy.network,
         )
     except HTTPStatusError as exc:
         if exc.status == 429:
@@ -162,6 +179,23 @@ def fetch_page(url: str, session: requests.Session, policy: FetchPolicy) -> RawP
     if b"\x00" in raw.data[:BINARY_SNIFF_BYTES]:
         raise UnsupportedContentError(f"{url} is binary data, not a web page or text.")
     return raw
+
+
+def request_host(url: str) -> str | None:
+    """The host a request for `url` would go to; None when no request could load it."""
+    if not fetch.is_url(url):
+        return None
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:  # an unclosed IPv6 bracket, a port that is not a number
+        return None
+
+
+def refusal(url: str) -> str:
+    """Why `url` is reported without a request (see `request_host`)."""
+    if not fetch.is_url(url):
+        return f"Not a web address (http or https): {url}"
+    return f"{url} is not a valid web address."
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -375,6 +409,7 @@ class _Entry:
     item: ImportItem
     host: str
     attempts: int = 0
+    token: int = 0  # the scheduler's handle on the attempt under way
 
 
 @dataclass(slots=True)
@@ -467,20 +502,20 @@ class BulkImporter:
         except Exception as exc:  # every failure becomes a reason in the report
             return _Outcome(entry, error=exc, times=(time.perf_counter() - started, 0.0, 0.0))
 
+    def _work_into(self, entry: _Entry, results: queue.Queue[_Outcome]) -> None:
+        results.put(self._work(entry))
+
     def _images(self, article: Article) -> dict[str, tuple[bytes, str]]:
         """The article's images, downloaded here so the writing thread never waits on them."""
-        download = http_image_fetcher(self._session())
-        found: dict[str, tuple[bytes, str]] = {}
-        sources = [block.src for block in article.blocks if block.src]
-        if article.lead_image:
-            sources.append(article.lead_image)
-        for src in sources[:MAX_IMAGES_PER_ARTICLE]:
-            url = urljoin(article.url or "", src or "")
-            if url.startswith(("http://", "https://")) and url not in found:
-                image = download(url)
-                if image is not None:
-                    found[url] = image
-        return found
+        fetcher = HttpImageFetcher(
+            self._session(),
+            network=self.policy.network,
+            timeout_s=self.policy.image_timeout_s,
+            max_timeout_s=self.policy.image_timeout_s,
+            connect_timeout_s=self.policy.connect_timeout_s,
+            read_timeout_s=self.policy.read_timeout_s,
+        )
+        return fetch_images(article, fetcher, total_timeout_s=self.policy.images_timeout_s)
 
     # -- writer side -----------------------------------------------------------------------
 
@@ -553,12 +588,20 @@ class BulkImporter:
                 )
             )
 
-        # Items already in the library need no request at all.
-        by_host: dict[str, deque[_Entry]] = {}
+        # Rows that need no request are settled here, in one transaction: items already in the
+        # library, and addresses no request could load. None waits for a host's politeness.
+        entries: list[_Entry] = []
         pending_rows = self.library.job_items_with_status(job_id, PENDING)
         with self.library.transaction():
             for seq, data in pending_rows:
                 item = ImportItem.from_dict(json.loads(data))
+                needs_fetch = item.content_html is None and item.article is None
+                host = request_host(item.url) if needs_fetch else ""
+                if needs_fetch and host is None:
+                    self._finish(job_id, seq, FAILED, refusal(item.url))
+                    counts[FAILED] += 1
+                    done_this_run += 1
+                    continue
                 found = None if item.article is not None else find_existing(self.library, item.url)
                 if found is not None:
                     self.library.add_tags(found, item.tags)
@@ -569,57 +612,43 @@ class BulkImporter:
                     counts[EXISTING] += 1
                     done_this_run += 1
                     continue
-                # Only items that need a request are subject to per-host politeness.
-                needs_fetch = item.content_html is None and item.article is None
-                host = _host_of(item.url) if needs_fetch else ""
-                by_host.setdefault(host, deque()).append(_Entry(seq, item, host))
+                entries.append(_Entry(seq, item, host or ""))
         report(force=True)
 
+        policy = self.policy
+        scheduler: HostScheduler[_Entry] = HostScheduler(
+            workers=policy.workers,
+            per_host=policy.per_host,
+            host_delay_s=policy.host_delay_s,
+            slow_workers=policy.slow_workers,
+            linger_after_s=policy.linger_after_s,
+            give_up_after=policy.host_timeouts_to_give_up,
+        )
+        for entry in entries:
+            scheduler.add(entry.host, entry)
         results: queue.Queue[_Outcome] = queue.Queue()
-        waiting: list[tuple[float, int, _Entry]] = []  # retries: (not before, seq, entry)
-        in_flight: dict[str, int] = {}
-        host_ready: dict[str, float] = {}
-        running = 0
         pool = ThreadPoolExecutor(
-            max_workers=max(1, self.policy.workers), thread_name_prefix="readmark-import"
+            max_workers=scheduler.threads, thread_name_prefix="readmark-import"
         )
 
-        def submit(entry: _Entry) -> None:
-            nonlocal running
-            entry.attempts += 1
-            running += 1
-            in_flight[entry.host] = in_flight.get(entry.host, 0) + 1
-            if entry.host:
-                host_ready[entry.host] = time.monotonic() + self.policy.host_delay_s
-            pool.submit(lambda: results.put(self._work(entry)))
+        def start_ready() -> None:
+            while (started := scheduler.next()) is not None:
+                token, entry = started
+                entry.token = token
+                entry.attempts += 1
+                pool.submit(self._work_into, entry, results)
 
-        def dispatch() -> float | None:
-            """Start what may start now; returns when something next becomes startable."""
-            now = time.monotonic()
-            while waiting and waiting[0][0] <= now:
-                _, _, entry = heapq.heappop(waiting)
-                by_host.setdefault(entry.host, deque()).appendleft(entry)
-            next_time: float | None = waiting[0][0] if waiting else None
-            progressed = True
-            while progressed and running < self.policy.workers:
-                progressed = False
-                for host in list(by_host):
-                    queue_ = by_host[host]
-                    if not queue_:
-                        del by_host[host]
-                        continue
-                    if running >= self.policy.workers:
-                        break
-                    # Local content (no host) needs no politeness.
-                    if host and in_flight.get(host, 0) >= self.policy.per_host:
-                        continue
-                    ready_at = host_ready.get(host, 0.0)
-                    if host and ready_at > now:
-                        next_time = ready_at if next_time is None else min(next_time, ready_at)
-                        continue
-                    submit(queue_.popleft())
-                    progressed = True
-            return next_time
+        def finish_abandoned() -> None:
+            nonlocal done_this_run
+            for host, entry in scheduler.take_abandoned():
+                times = scheduler.timeouts_in_a_row(host)
+                reason = (
+                    f"Not tried: {host} did not answer in time {times} times in a row, "
+                    "so its other pages were left out (run the import again later)."
+                )
+                self._finish(job_id, entry.seq, FAILED, reason)
+                counts[FAILED] += 1
+                done_this_run += 1
 
         cancelled = False
         try:
@@ -627,47 +656,51 @@ class BulkImporter:
                 if self.cancel.is_set():
                     cancelled = True
                     break
-                next_time = dispatch()
-                if running == 0 and not by_host and not waiting:
+                start_ready()
+                finish_abandoned()
+                if scheduler.idle:
                     break
                 timeout = 0.2
-                if next_time is not None:
-                    timeout = min(timeout, max(0.0, next_time - time.monotonic()))
+                wake = scheduler.next_wake()
+                if wake is not None:
+                    timeout = min(timeout, max(0.0, wake - time.monotonic()))
                 try:
                     outcome = results.get(timeout=timeout)
                 except queue.Empty:
                     report()
                     continue
-                running -= 1
                 entry = outcome.entry
-                in_flight[entry.host] -= 1
+                error = outcome.error
+                timed_out = isinstance(error, FetchTimeoutError)
+                scheduler.finished(entry.host, entry.token, timed_out=timed_out)
                 current = entry.item.url
                 fetch_s, extract_s, entities_s = outcome.times
                 self.times.fetch_s += fetch_s
                 self.times.extract_s += extract_s
                 self.times.entities_s += entities_s
-                error = outcome.error
-                if (
-                    error is not None
-                    and is_transient(error)
-                    and (entry.attempts < self.policy.max_attempts)
-                ):
-                    wait = self.policy.backoff_s * (2 ** (entry.attempts - 1))
+                tries = policy.timeout_attempts if timed_out else policy.max_attempts
+                retry_after = getattr(error, "retry_after_s", None)
+                too_long = retry_after is not None and retry_after > policy.max_wait_s
+                retrying = error is not None and is_transient(error) and not too_long
+                if retrying and entry.attempts < tries:
+                    now = time.monotonic()
+                    wait = policy.backoff_s * (2 ** (entry.attempts - 1))
                     wait *= 1.0 + random.random() * 0.25
-                    retry_after = getattr(error, "retry_after_s", None)
                     if retry_after is not None:
                         wait = max(wait, retry_after)
                         if entry.host:
-                            host_ready[entry.host] = time.monotonic() + min(
-                                retry_after, self.policy.max_wait_s
-                            )
-                    wait = min(wait, self.policy.max_wait_s)
-                    heapq.heappush(waiting, (time.monotonic() + wait, entry.seq, entry))
+                            scheduler.hold(entry.host, now + retry_after)
+                    scheduler.retry(entry.host, entry, now + min(wait, policy.max_wait_s))
                     continue
                 store_started = time.perf_counter()
                 if error is not None:
                     reason = describe(error)
-                    if is_transient(error):
+                    if too_long:
+                        reason += (
+                            f" (the server asked to wait {retry_after:.0f} s, longer than an "
+                            "import waits; run the import again later)"
+                        )
+                    elif is_transient(error):
                         reason += f" (gave up after {entry.attempts} tries)"
                     self._finish(job_id, entry.seq, FAILED, reason)
                     status = FAILED
@@ -696,13 +729,6 @@ class BulkImporter:
             self.library.set_job_state(job_id, "cancelled")
         report(force=True)
         return job_report(self.library, job_id, cancelled=cancelled)
-
-
-def _host_of(url: str) -> str:
-    try:
-        return urlsplit(url).hostname or ""
-    except ValueError:  # the fetch reports the bad address as this row's failure
-        return ""
 
 
 def describe(exc: BaseException) -> str:
