@@ -257,7 +257,7 @@ def fetch_url(
     )
     host = _host(url)
     deadline = guard.Deadline(total_timeout_s, max_total_timeout_s)
-    access = guard.Access(network or guard.DEFAULT_POLICY, host)
+    access = guard.Access(network or guard.DEFAULT_POLICY, host, local_network=True)
     try:
         with guard.guarded(deadline, access):
             page = _get(url, session, timeout, limits, deadline)

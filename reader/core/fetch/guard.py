@@ -6,10 +6,10 @@ enforced from outside the reading thread: a watchdog thread shuts the fetch's so
 it passes, which ends any blocked read at once (headers, TLS handshake or body alike).
 
 The `NetworkPolicy` decides which addresses a fetch may connect to. Loopback and private
-addresses are reached only when the person asked for such a host themselves: a page they named,
-or the images of that same page's host. A redirect or an image from a public page that points
-at a local address is refused, and so is a host that answered with a public address once and a
-local one later (DNS rebinding).
+addresses are reached only when the person asked for such a host themselves: a page they named
+(and where that local page redirects), or the images of that same page's host. A redirect or an
+image from a public page that points at a local address is refused, and so is a host that
+answered with a public address once and a local one later (DNS rebinding).
 
 Both travel with the thread that fetches (`guarded(...)`), so the `requests` session, its pools
 and redirects need no extra arguments; `GuardedAdapter` is what applies them on each connection.
@@ -91,6 +91,9 @@ class Access:
 
     policy: NetworkPolicy = DEFAULT_POLICY
     asked_host: str | None = None
+    # A page the person asked for on a local host may redirect within the local network; an
+    # image may not (only the page's own host).
+    local_network: bool = False
     _asked_local: bool | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +115,8 @@ class Access:
                 self._asked_local = bool(addresses) and not public
             if self._asked_local:
                 return list(addresses)
+        elif self.local_network and self._asked_local:
+            return list(addresses)
         if public:
             return public
         if host == self.asked_host:
