@@ -725,6 +725,7 @@ class BulkImporter:
             pool.shutdown(wait=not cancelled, cancel_futures=True)
         if not cancelled:
             self.library.set_job_state(job_id, "done", finished_at=now_iso())
+            self.library.forget_imported_pages(job_id, (ADDED, EXISTING))
         else:
             self.library.set_job_state(job_id, "cancelled")
         report(force=True)

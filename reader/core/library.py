@@ -45,7 +45,7 @@ from reader.core.store import articles, connections, images, jobs, settings
 from reader.core.store import entities as entity_rows
 from reader.core.store import tags as tag_rows
 from reader.core.store.articles import SNIPPET_TOKENS, SORTS
-from reader.core.store.db import Connection, Database, reading, writing
+from reader.core.store.db import Connection, Database, reading, reclaim_space, writing
 from reader.core.store.entities import UNBOUNDED_ID, UNRECOGNISED_SQL
 from reader.core.store.migrations import domain_key
 from reader.core.store.rows import (
@@ -649,7 +649,12 @@ class Library:
                 articles.purge(conn, article_id)
             tag_rows.drop_unused(conn)
             entity_rows.drop_unused(conn)
+        self.reclaim_space()
         return len(ids)
+
+    def reclaim_space(self) -> bool:
+        """Shrink the file when deletes left much free space in it (see `store.db`)."""
+        return reclaim_space(self.db.conn)
 
     # -- entities ---------------------------------------------------------------------------
 
@@ -850,6 +855,13 @@ class Library:
     def set_job_state(self, job_id: int, state: str, finished_at: str | None = None) -> None:
         with self._write() as conn:
             jobs.set_state(conn, job_id, state, finished_at)
+
+    def forget_imported_pages(self, job_id: int, statuses: Sequence[str]) -> None:
+        """Drop the pages a finished job's items carried and give their space back: the page
+        is now the article's (or was refused), and keeping it twice kept the file large."""
+        with self._write() as conn:
+            jobs.forget_pages(conn, job_id, statuses)
+        self.reclaim_space()
 
     # -- statistics -------------------------------------------------------------------------
 

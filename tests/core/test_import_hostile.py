@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import library as library_module
 from reader.core.errors import LoadError
-from reader.core.importers import read_items
+from reader.core.importers import detect_format, read_items
 from reader.core.importers.safezip import SafeZip
 from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind
+from reader.core.store import db as store_db
 
 INFLATED_BYTES = 12 * 1024 * 1024
 
@@ -69,7 +69,7 @@ def _expect_refused(archive: SafeZip) -> None:
 def test_emptying_a_large_trash_shrinks_the_library_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(library_module, "RECLAIM_MIN_BYTES", 1024 * 1024)
+    monkeypatch.setattr(store_db, "RECLAIM_MIN_BYTES", 1024 * 1024)
     path = tmp_path / "library.sqlite3"
     paragraph = "A long paragraph of an article that nobody wants any more. " * 500
     with Library(path) as library:
@@ -90,3 +90,31 @@ def test_emptying_a_large_trash_shrinks_the_library_file(
         assert library.empty_trash() == len(ids)
         assert os.stat(path).st_size < full // 3
         assert library.list_articles(50) == []
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_pocket_csv_saved_as_utf16_is_read_as_pocket(tmp_path: Path, encoding: str) -> None:
+    original = (FIXTURES / "pocket_single.csv").read_text("utf-8")
+    path = tmp_path / "pocket.csv"
+    path.write_bytes(original.encode(encoding))
+    assert detect_format(path) == "pocket"
+    expected = read_items(FIXTURES / "pocket_single.csv")
+    assert [item.url for item in read_items(path)] == [item.url for item in expected]
+
+
+def test_a_bookmark_after_deeply_nested_folders_is_kept(tmp_path: Path) -> None:
+    depth = 3000
+    folders = "".join(f"<DT><H3>Folder {n}</H3><DL><p>" for n in range(depth))
+    closing = "</DL><p>" * depth
+    path = tmp_path / "bookmarks.html"
+    path.write_text(
+        f"<DL><p>{folders}<DT><A HREF='https://deep.example/'>Deep</A>{closing}"
+        "<DT><A HREF='https://after.example/'>After</A></DL>"
+    )
+    assert detect_format(path) == "bookmarks"
+    items = read_items(path)
+    assert [item.url for item in items] == ["https://deep.example/", "https://after.example/"]
+    assert items[1].tags == ()

@@ -50,8 +50,24 @@ def _codec(label: str | None) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    # A page that reached us as bytes in an ASCII-compatible form cannot really be UTF-16/32.
-    return None if name.startswith(_WIDE) else name
+    # A page that reached us as bytes in an ASCII-compatible form cannot really be UTF-16/32;
+    # and a declared charset that reads ASCII differently (UTF-7's "+ADw-" is "<") would let the
+    # page hide markup from every check made on its bytes. Browsers honour neither.
+    if name.startswith(_WIDE) or not _ascii_compatible(name):
+        return None
+    return name
+
+
+_ASCII_PROBE = "".join(chr(c) for c in range(0x20, 0x7F)) + "\t\n\r"
+
+
+def _ascii_compatible(name: str) -> bool:
+    try:
+        return _ASCII_PROBE.encode(name) == _ASCII_PROBE.encode("ascii") and (
+            _ASCII_PROBE.encode("ascii").decode(name) == _ASCII_PROBE
+        )
+    except (UnicodeError, LookupError):
+        return False
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reader.core.errors import LoadError
 
+from .encoding import decode_export
 from .items import ImportedHighlight, ImportItem, clean_item
 
 FORMATS = ("pocket", "instapaper", "omnivore", "wallabag", "bookmarks", "urls", "readmark")
@@ -35,7 +36,7 @@ def detect_format(path: Path) -> str:
         raise ImportFormatError(
             f"{path.name}: a zip that is neither a Pocket nor an Omnivore export."
         )
-    text = head.decode("utf-8-sig", errors="replace").lstrip()
+    text = decode_export(head).lstrip()
     lowered = text.lower()
     if text.startswith(("{", "[")):
         try:
@@ -51,7 +52,13 @@ def detect_format(path: Path) -> str:
         if isinstance(data, list):
             return "wallabag"
         raise ImportFormatError(f"{path.name}: JSON that Readmark does not know how to import.")
-    if "netscape-bookmark-file" in lowered or "<dt><a" in lowered.replace(" ", ""):
+    squeezed = lowered.replace(" ", "")
+    # Deep folders can push the first link past the bytes looked at; folders alone say enough.
+    if (
+        "netscape-bookmark-file" in lowered
+        or "<dt><a" in squeezed
+        or (squeezed.startswith("<dl") and "<dt><h3" in squeezed)
+    ):
         return "bookmarks"
     if lowered.startswith("<") and ("time_added" in lowered or "ril_export" in lowered):
         return "pocket"

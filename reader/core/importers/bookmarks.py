@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .encoding import decode_export
 from .items import ImportItem, clean_tags, unix_to_iso
 
 # Folders every browser makes; as tags they would say nothing.
@@ -97,4 +98,4 @@ def parse_text(text: str) -> list[ImportItem]:
 
 
 def parse(path: Path) -> list[ImportItem]:
-    return parse_text(path.read_bytes().decode("utf-8-sig", errors="replace"))
+    return parse_text(decode_export(path.read_bytes()))

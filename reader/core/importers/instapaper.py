@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+from .encoding import decode_export
 from .items import ImportedHighlight, ImportItem, clean_tags, unix_to_iso
 
 STATE_FOLDERS = {"unread", "archive", "starred"}
@@ -54,4 +55,4 @@ def parse_text(text: str) -> list[ImportItem]:
 
 
 def parse(path: Path) -> list[ImportItem]:
-    return parse_text(path.read_bytes().decode("utf-8-sig", errors="replace"))
+    return parse_text(decode_export(path.read_bytes()))

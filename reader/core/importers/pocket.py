@@ -11,6 +11,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from .encoding import decode_export
 from .items import ImportedHighlight, ImportItem, clean_tags, iso_to_utc, unix_to_iso
 from .safezip import SafeZip
 
@@ -106,7 +107,7 @@ def parse(path: Path) -> list[ImportItem]:
     head = path.read_bytes()[:4]
     if head.startswith(b"PK"):
         return parse_zip(path)
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    text = decode_export(path.read_bytes())
     if text.lstrip().startswith("<"):
         return parse_legacy_html(text)
     return parse_csv_text(text)

@@ -7,9 +7,17 @@ from pathlib import Path, PurePosixPath
 
 from reader.core.errors import LoadError, TooLargeError
 
+from .encoding import decode_export
+
 MAX_ZIP_ENTRIES = 20_000
 MAX_ENTRY_BYTES = 50 * 1024 * 1024
-MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+# Everything read from one archive is held in memory (and written to the import's job), so the
+# cap is what an import may cost in memory, not what a disk could take.
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+# Exports of web pages compress about 5 to 10 times; a zip bomb hundreds of times. An entry
+# that inflates past this ratio (beyond a small allowance) is refused while it is read.
+MAX_RATIO = 100
+_RATIO_ALLOWANCE_BYTES = 1024 * 1024
 READ_CHUNK_BYTES = 256 * 1024
 
 
@@ -57,6 +65,8 @@ class SafeZip:
             raise UnsafeArchiveError(
                 f"{path.name} holds {len(infos)} files; the limit is {max_entries}."
             )
+        self._declared = sum(info.file_size for info in infos)
+        self._packed = sum(info.compress_size for info in infos)
         self._members: dict[str, zipfile.ZipInfo] = {}
         self.skipped: list[str] = []
         for info in infos:
@@ -77,6 +87,12 @@ class SafeZip:
     def close(self) -> None:
         self._zip.close()
 
+    def _too_large(self) -> str:
+        return (
+            f"{self.path.name} unpacks to more than {self.max_total_bytes // 1_048_576} MB "
+            f"or more than {MAX_RATIO} times its packed size; it was not imported."
+        )
+
     def names(self) -> list[str]:
         return sorted(self._members)
 
@@ -86,8 +102,15 @@ class SafeZip:
             raise KeyError(name)
         if info.file_size > self.max_entry_bytes:
             raise TooLargeError(f"{name} in {self.path.name} is too large to import.")
+        if self._declared > self.max_total_bytes or (
+            self._declared > MAX_RATIO * self._packed + _RATIO_ALLOWANCE_BYTES
+        ):
+            # Refused from what the archive says about itself, before anything is inflated.
+            raise TooLargeError(self._too_large())
         chunks: list[bytes] = []
         size = 0
+        # The sizes in the directory can lie; the bytes actually inflated cannot.
+        ratio_limit = MAX_RATIO * info.compress_size + _RATIO_ALLOWANCE_BYTES
         try:
             with self._zip.open(info) as handle:
                 while chunk := handle.read(READ_CHUNK_BYTES):
@@ -95,15 +118,12 @@ class SafeZip:
                     self._read_total += len(chunk)
                     if size > self.max_entry_bytes:
                         raise TooLargeError(f"{name} in {self.path.name} is too large to import.")
-                    if self._read_total > self.max_total_bytes:
-                        raise TooLargeError(
-                            f"{self.path.name} unpacks to more than "
-                            f"{self.max_total_bytes // 1_048_576} MB; it was not imported."
-                        )
+                    if self._read_total > self.max_total_bytes or size > ratio_limit:
+                        raise TooLargeError(self._too_large())
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
             raise UnsafeArchiveError(f"{name} in {self.path.name} is damaged: {exc}") from exc
         return b"".join(chunks)
 
     def read_text(self, name: str) -> str:
-        return self.read(name).decode("utf-8-sig", errors="replace")
+        return decode_export(self.read(name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .encoding import decode_export
 from .items import ImportItem
 
 
@@ -17,4 +18,4 @@ def parse_text(text: str) -> list[ImportItem]:
 
 
 def parse(path: Path) -> list[ImportItem]:
-    return parse_text(path.read_bytes().decode("utf-8-sig", errors="replace"))
+    return parse_text(decode_export(path.read_bytes()))

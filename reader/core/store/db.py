@@ -254,3 +254,27 @@ def writing(db: Database, path: Path) -> Iterator[sqlite3.Connection]:
             yield db.conn
     except sqlite3.DatabaseError as exc:
         raise database_error(path, exc) from exc
+
+
+# Freed space below this stays in the file for SQLite to reuse; above it, the file shrinks.
+RECLAIM_MIN_BYTES = 8 * 1024 * 1024
+
+
+def reclaim_space(conn: sqlite3.Connection, min_free_bytes: int | None = None) -> bool:
+    """Give the space of deleted rows back to the disk when there is much of it.
+
+    SQLite keeps freed pages inside the file; after emptying a large trash or finishing a large
+    import the file would stay that much larger for good. VACUUM needs the library to itself for
+    a moment: when another connection is busy, it is left for the next time. Call outside a
+    transaction.
+    """
+    page_size = int(value(conn, "PRAGMA page_size") or 0)
+    free_pages = int(value(conn, "PRAGMA freelist_count") or 0)
+    if page_size * free_pages < (min_free_bytes or RECLAIM_MIN_BYTES):
+        return False
+    try:
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        return False
+    return True

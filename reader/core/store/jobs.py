@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from reader.core.store.db import rows, value
 
@@ -106,3 +106,13 @@ def set_state(
             "UPDATE import_jobs SET state = ?, finished_at = ? WHERE id = ?",
             [state, finished_at, job_id],
         )
+
+
+def forget_pages(conn: sqlite3.Connection, job_id: int, statuses: Sequence[str]) -> None:
+    """Drop the page content carried by the job's items of `statuses`; the rest stays."""
+    marks = ", ".join("?" for _ in statuses)
+    conn.execute(
+        "UPDATE import_items SET item = json_remove(item, '$.content_html') "
+        f"WHERE job_id = ? AND status IN ({marks}) AND json_valid(item)",
+        [job_id, *statuses],
+    )
