@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reader.core.extract.decode import decode_bytes
 from reader.core.extract.html import NOTICE_PREFIX, article_from_html
 from reader.core.extract.repair import MAX_ATTRIBUTES, MAX_NESTING, repair_markup
 
@@ -58,3 +59,16 @@ def test_tags_inside_scripts_do_not_count_and_a_tag_inside_an_attribute_survives
     script = "<script>" + "document.write('<div>');" * 500 + "</script>"
     markup = _page(script + '<p title="a > b">Kept.</p>')
     assert repair_markup(markup)[0] == markup
+
+
+@pytest.mark.parametrize("charset", ["utf-7", "UTF-7", "utf-32", "utf-16", "cp037"])
+def test_a_charset_that_reads_ascii_differently_is_never_honoured(charset: str) -> None:
+    page = (
+        f'<html><head><meta charset="{charset}"></head><body><article>{FILLER}'
+        "<p>Plain +ADw-script+AD4-alert(1)+ADw-/script+AD4- text.</p></article></body></html>"
+    ).encode("ascii")
+    assert decode_bytes(page) == page.decode("ascii")
+    assert decode_bytes(page, header_charset=charset) == page.decode("ascii")
+    article = article_from_html(decode_bytes(page))
+    assert "+ADw-script+AD4-alert(1)" in article.text
+    assert "<script>" not in article.text
