@@ -654,7 +654,7 @@ class Library:
 
     def reclaim_space(self) -> bool:
         """Shrink the file when deletes left much free space in it (see `store.db`)."""
-        return reclaim_space(self.db.conn)
+        return reclaim_space(self.db)
 
     # -- entities ---------------------------------------------------------------------------
 

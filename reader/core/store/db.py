@@ -260,7 +260,7 @@ def writing(db: Database, path: Path) -> Iterator[sqlite3.Connection]:
 RECLAIM_MIN_BYTES = 8 * 1024 * 1024
 
 
-def reclaim_space(conn: sqlite3.Connection, min_free_bytes: int | None = None) -> bool:
+def reclaim_space(db: Database, min_free_bytes: int | None = None) -> bool:
     """Give the space of deleted rows back to the disk when there is much of it.
 
     SQLite keeps freed pages inside the file; after emptying a large trash or finishing a large
@@ -268,6 +268,7 @@ def reclaim_space(conn: sqlite3.Connection, min_free_bytes: int | None = None) -
     a moment: when another connection is busy, it is left for the next time. Call outside a
     transaction.
     """
+    conn = db.conn
     page_size = int(value(conn, "PRAGMA page_size") or 0)
     free_pages = int(value(conn, "PRAGMA freelist_count") or 0)
     if page_size * free_pages < (min_free_bytes or RECLAIM_MIN_BYTES):
