@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -284,7 +283,8 @@ def test_export_and_import_killed_at_random_moments(tmp_path: Path) -> None:
     source = source_library(source_path, "http://127.0.0.1:9", IMPORT_ARTICLES)
     rng = random.Random()
     exported = tmp_path / "library.json"
-    targets = {"json": exported, "epub": tmp_path / "library.epub", "html": tmp_path / "lib.html"}
+    # JSON is what the import below reads; HTML is the format the issue saw cut short.
+    targets = {"json": exported, "html": tmp_path / "library.html"}
     for fmt, dest in targets.items():
         done = run_cli(source_dir, "export", str(dest), "--format", fmt)
         assert done.returncode == 0, done.stderr
@@ -338,10 +338,7 @@ def assert_complete_export(fmt: str, dest: Path) -> None:
         assert page.rstrip().endswith("</html>"), "a truncated HTML export"
         assert all(f"Estuary {n}<" in page for n in range(IMPORT_ARTICLES))
         return
-    with zipfile.ZipFile(dest) as book:
-        assert book.testzip() is None
-        chapters = [n for n in book.namelist() if n.startswith("OEBPS/chapter-")]
-        assert len(chapters) == IMPORT_ARTICLES
+    raise AssertionError(f"no completeness check for {fmt}")
 
 
 def assert_imported_whole(
