@@ -101,7 +101,8 @@ def run_import(args: argparse.Namespace) -> int:
 def _print_report(report: ImportReport, csv_path: str | None) -> None:
     for row in report.rows:
         if row.status == "failed":
-            print(f"failed\t{one_line(row.url)}\t{one_line(row.reason)}")
+            # Articles saved from files or text have no URL: their title says which one it is.
+            print(f"failed\t{one_line(row.url or row.title)}\t{one_line(row.reason)}")
     print(report.summary())
     if csv_path:
         report.save_csv(Path(csv_path))

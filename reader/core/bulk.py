@@ -14,9 +14,12 @@ with a backoff (or the server's Retry-After).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import email.utils
 import hashlib
+import json
+import os
 import queue
 import random
 import sqlite3
@@ -54,12 +57,19 @@ from reader.core.importers.items import ImportItem
 from reader.core.importers.saving import (
     add_highlights,
     article_from_export,
-    exported_images,
     find_existing,
     save_item,
     with_item_metadata,
 )
 from reader.core.importing.scheduler import HostScheduler
+from reader.core.job_owner import (
+    HEARTBEAT_EVERY_S,
+    claim,
+    heartbeat,
+    mark_interrupted,
+    release,
+    this_host,
+)
 from reader.core.library import Library
 from reader.core.models import Article, RawPage
 
@@ -233,7 +243,9 @@ def merge_duplicates(items: list[ImportItem]) -> tuple[list[ImportItem], set[int
     merged = list(items)
     repeats: set[int] = set()
     for index, item in enumerate(items):
-        key = normalise_url(item.url) or item.url
+        if item.invalid or not (item.uid or item.url):
+            continue  # entries without an identity or a URL (saved from files) are each their own
+        key = f"uid:{item.uid}" if item.uid else f"url:{normalise_url(item.url) or item.url}"
         if key not in first:
             first[key] = index
             continue
@@ -253,10 +265,9 @@ def create_job(
 ) -> int:
     """Record a job and all its items in one transaction; returns the job id.
 
-    Every item starts pending, except repeated listings of a URL, which are reported at once.
+    Every item starts pending, except repeated listings of a URL and entries that cannot be
+    imported, which are reported at once. The job is this process's until it runs.
     """
-    import json
-
     merged, repeats = merge_duplicates(items)
     return library.create_job(
         source,
@@ -268,15 +279,25 @@ def create_job(
                 seq,
                 item.url,
                 json.dumps(
-                    {"url": item.url, "title": item.title} if seq in repeats else item.to_dict(),
+                    {"url": item.url, "title": item.title}
+                    if seq in repeats or item.invalid
+                    else item.to_dict(),
                     ensure_ascii=False,
                 ),
-                EXISTING if seq in repeats else PENDING,
-                "listed more than once in the file" if seq in repeats else "",
+                *_first_status(item, seq in repeats),
             )
             for seq, item in enumerate(merged)
         ],
+        owner=(os.getpid(), this_host()),
     )
+
+
+def _first_status(item: ImportItem, repeated: bool) -> tuple[str, str]:
+    if item.invalid:
+        return FAILED, item.invalid
+    if repeated:
+        return EXISTING, "listed more than once in the file"
+    return PENDING, ""
 
 
 def unfinished_job(library: Library, source_hash: str) -> int | None:
@@ -287,6 +308,7 @@ def unfinished_job(library: Library, source_hash: str) -> int | None:
 def prepare_import(library: Library, path: Path, fmt: str = "auto") -> int:
     """The job for importing `path`: the unfinished one for this file, or a new one."""
     digest = file_digest(path)
+    mark_interrupted(library)  # a job whose process was killed is resumed, not left "running"
     resumable = unfinished_job(library, digest)
     if resumable is not None:
         return resumable
@@ -359,8 +381,6 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 def job_report(library: Library, job_id: int, cancelled: bool = False) -> ImportReport:
-    import json
-
     rows = library.job_items(job_id)
     return ImportReport(
         job_id=job_id,
@@ -469,7 +489,7 @@ class BulkImporter:
             if item.article is not None:
                 article = article_from_export(item.article)
                 raw = None
-                images = exported_images(item.article)
+                images = {}  # the export's own, written as they were by save_item
             else:
                 if item.content_html is not None:
                     raw = RawPage(
@@ -530,20 +550,36 @@ class BulkImporter:
         item = entry.item
         raw_url = outcome.raw.url if outcome.raw is not None else None
         with self.library.transaction():
-            existing = find_existing(
-                self.library, item.url, raw_url, article.url, article.canonical_url
-            )
+            # The article's own identity first: many articles have no URL to be known by.
+            reason = "already in the library"
+            existing: int | None = None
+            if (by_uid := self.library.find_by_uid(item.uid)) is not None:
+                existing, in_trash = by_uid
+                if in_trash:
+                    self.library.restore(existing)
+                    reason = "already in the library, in the trash: taken out of it"
+            if existing is None:
+                existing = find_existing(
+                    self.library,
+                    item.url,
+                    raw_url,
+                    article.url,
+                    article.canonical_url,
+                    content_hash=_content_hash(item),
+                )
             if existing is not None:
                 self.library.add_tags(existing, item.tags)
                 text = self.library.get(existing).article.text
                 add_highlights(self.library, existing, text, item.highlights)
-                self._finish(job_id, entry.seq, EXISTING, "already in the library", existing)
+                self._finish(job_id, entry.seq, EXISTING, reason, existing)
                 return EXISTING
             # Entities and images were fetched on a worker; the library must not do it again.
             recognise, fetch_image = self.library.recognise, self.library.fetch_image
             images = outcome.images or {}
             self.library.recognise = None
-            self.library.fetch_image = images.get if outcome.images is not None else None
+            # An export's own images are written by save_item, as they were.
+            fetched = outcome.images is not None and item.article is None
+            self.library.fetch_image = images.get if fetched else None
             try:
                 article_id = save_item(self.library, item, article, outcome.raw, outcome.entities)
             finally:
@@ -553,15 +589,31 @@ class BulkImporter:
 
     def run(self, job_id: int) -> ImportReport:
         """Work through the job's pending items; returns the report of the whole job."""
-        import json
-
         total = self.library.job_item_count(job_id)
         counts = {ADDED: 0, EXISTING: 0, FAILED: 0}
         for status, number in self.library.job_status_counts(job_id).items():
             if status in counts:
                 counts[status] = number
-        self.library.set_job_state(job_id, "running")
+        claim(self.library, job_id)
+        try:
+            return self._run_claimed(job_id, total, counts)
+        except BaseException:
+            # Stopped by an error or Ctrl-C: resumable, and never left saying "running".
+            with contextlib.suppress(Exception):
+                release(self.library, job_id, "interrupted")
+            raise
+
+    def _run_claimed(self, job_id: int, total: int, counts: dict[str, int]) -> ImportReport:
         started = time.monotonic()
+        last_beat = started
+        lost = False  # another process took the job over (this one looked dead)
+
+        def beat() -> None:
+            nonlocal last_beat, lost
+            if time.monotonic() - last_beat >= HEARTBEAT_EVERY_S:
+                last_beat = time.monotonic()
+                lost = lost or not heartbeat(self.library, job_id)
+
         done_this_run = 0
         last_report = 0.0
         current = ""
@@ -594,7 +646,14 @@ class BulkImporter:
         pending_rows = self.library.job_items_with_status(job_id, PENDING)
         with self.library.transaction():
             for seq, data in pending_rows:
-                item = ImportItem.from_dict(json.loads(data))
+                try:
+                    item = ImportItem.from_dict(json.loads(data))
+                except (ValueError, TypeError, AttributeError) as exc:
+                    # A damaged row fails on its own; the resume goes on past it.
+                    self._finish(job_id, seq, FAILED, f"the saved item cannot be read: {exc}")
+                    counts[FAILED] += 1
+                    done_this_run += 1
+                    continue
                 needs_fetch = item.content_html is None and item.article is None
                 host = request_host(item.url) if needs_fetch else ""
                 if needs_fetch and host is None:
@@ -653,7 +712,8 @@ class BulkImporter:
         cancelled = False
         try:
             while True:
-                if self.cancel.is_set():
+                beat()
+                if self.cancel.is_set() or lost:
                     cancelled = True
                     break
                 start_ready()
@@ -711,7 +771,9 @@ class BulkImporter:
                         # Every later entry would fail the same way and be marked failed for
                         # good; stopping keeps them pending for the resume.
                         raise
-                    except ReadmarkError as exc:
+                    except Exception as exc:
+                        # One bad entry never stops the rest: its transaction was rolled back
+                        # and only its report row stays.
                         self._finish(job_id, entry.seq, FAILED, describe(exc))
                         status = FAILED
                 self.times.store_s += time.perf_counter() - store_started
@@ -723,13 +785,20 @@ class BulkImporter:
             raise
         finally:
             pool.shutdown(wait=not cancelled, cancel_futures=True)
-        if not cancelled:
-            self.library.set_job_state(job_id, "done", finished_at=now_iso())
+        if lost:
+            pass  # the process that took the job over reports its end
+        elif not cancelled:
+            release(self.library, job_id, "done", now_iso())
             self.library.forget_imported_pages(job_id, (ADDED, EXISTING))
         else:
-            self.library.set_job_state(job_id, "cancelled")
+            release(self.library, job_id, "cancelled")
         report(force=True)
         return job_report(self.library, job_id, cancelled=cancelled)
+
+
+def _content_hash(item: ImportItem) -> str:
+    value = (item.article or {}).get("content_hash")
+    return value if isinstance(value, str) else ""
 
 
 def describe(exc: BaseException) -> str:

@@ -4,6 +4,7 @@ entities and annotations, over one SQLite file. A facade: the SQL is in `reader.
 from __future__ import annotations
 
 import hashlib
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -303,8 +304,12 @@ class Library:
         archived: bool | None = None,
         favorite: bool | None = None,
         unread: bool | None = None,
+        uid: str | None = None,
     ) -> int:
         """Save `article`; the same URL (or the same local file content) updates, never duplicates.
+
+        A new article gets `uid` (an import brings the one it had) or a fresh one; an article
+        that is updated keeps its own.
 
         Entities are recognised and images fetched before the write, so the library is locked
         only for the time it takes to write the rows.
@@ -357,6 +362,7 @@ class Library:
                 articles.update(conn, article_id, row)
             else:
                 row["added_at"] = added_at or now
+                row["uid"] = uid or str(uuid.uuid4())
                 article_id = articles.insert(conn, row)
             if recognised is not None:
                 entity_rows.store(
@@ -501,6 +507,7 @@ class Library:
                 updated_at=row["updated_at"],
                 text_hash=str(row["text_hash"] or ""),
                 extractor_version=row["extractor_version"],
+                uid=str(row["uid"] or ""),
             )
 
     def list_articles(
@@ -541,6 +548,58 @@ class Library:
         keys = [key for u in urls if u for key in (normalise_url(u), u.strip())]
         with self._read() as conn:
             return articles.find_live(conn, dict.fromkeys(k for k in keys if k))
+
+    def address_taken(self, canonical_url: str, other_than: int) -> bool:
+        """Whether an article other than `other_than` is saved under that canonical URL."""
+        with self._read() as conn:
+            return articles.address_taken(conn, canonical_url, other_than)
+
+    def find_by_uid(self, uid: str) -> tuple[int, bool] | None:
+        """The article with that identity, in the trash or not: (id, whether in the trash)."""
+        if not uid:
+            return None
+        with self._read() as conn:
+            return articles.find_by_uid(conn, uid)
+
+    def find_live_by_content(self, content_hash: str) -> int | None:
+        """A live article without an address saved from the same bytes (`content_hash`)."""
+        with self._read() as conn:
+            return articles.find_live_by_content(conn, content_hash)
+
+    def stored_fields(self, article_id: int) -> dict[str, Any]:
+        """The columns an export carries as stored (uid, source, hashes, dates...)."""
+        with self._read() as conn:
+            found = articles.stored_fields(conn, article_id)
+        if found is None:
+            raise ArticleNotFoundError(f"There is no article {article_id} in the library.")
+        return found
+
+    def restore_stored(
+        self,
+        article_id: int,
+        values: dict[str, Any],
+        found_images: dict[str, tuple[bytes, str]],
+        versions: Sequence[dict[str, str]],
+    ) -> None:
+        """Write back what an export carried as stored: columns, archived images, old texts."""
+        with self._write() as conn:
+            articles.restore(conn, article_id, values)
+            if found_images:
+                images.replace_all(conn, article_id, found_images)
+            for version in versions:
+                annotation_rows.keep_version(
+                    conn,
+                    article_id,
+                    version["text_hash"],
+                    version["text"],
+                    version["content"],
+                    version["saved_at"],
+                )
+
+    def text_versions(self, article_id: int) -> list[dict[str, str]]:
+        """Earlier texts kept while highlights still refer to them (hash, text, blocks, date)."""
+        with self._read() as conn:
+            return annotation_rows.versions(conn, article_id)
 
     def find_by_source(self, url: str) -> int | None:
         """The oldest live article whose URL, or canonical URL, is `url`."""
@@ -771,6 +830,14 @@ class Library:
         with self._read() as conn:
             return annotation_rows.of_article(conn, article_id)
 
+    def annotations_in_saved_order(self, article_id: int) -> list[Annotation]:
+        """The article's annotations in the order they were first saved (an export keeps it,
+        so the notes search joins in that order come back the same)."""
+        with self._read() as conn:
+            order = annotation_rows.ids_in_saved_order(conn, article_id)
+            by_id = {a.id: a for a in annotation_rows.of_article(conn, article_id)}
+        return [by_id[annotation_id] for annotation_id in order if annotation_id in by_id]
+
     def all_annotations(
         self, query: str | None = None, limit: int = 500
     ) -> list[ArticleAnnotation]:
@@ -820,10 +887,53 @@ class Library:
         fmt: str,
         total: int,
         items: Iterable[tuple[int, str, str, str, str]],
+        owner: tuple[int, str] | None = None,
     ) -> int:
-        """A running import job and its items (seq, url, item JSON, status, reason)."""
+        """A running import job and its items (seq, url, item JSON, status, reason), run by
+        `owner` (pid, host)."""
         with self._write() as conn:
-            return jobs.create(conn, source, source_hash, fmt, _now(), total, items)
+            return jobs.create(conn, source, source_hash, fmt, _now(), total, items, owner)
+
+    def jobs(self) -> list[dict[str, Any]]:
+        """Every import job, newest first, as its columns (see `reader.core.job_owner`)."""
+        with self._read() as conn:
+            return [dict(row) for row in jobs.all_jobs(conn)]
+
+    def running_jobs(self) -> list[tuple[int, int | None, str | None, str | None]]:
+        """(id, owner pid, owner host, heartbeat) of the jobs that say they are running."""
+        with self._read() as conn:
+            return jobs.running(conn)
+
+    def interrupt_job(
+        self, job_id: int, pid: int | None, host: str | None, heartbeat: str | None
+    ) -> bool:
+        """Mark the job interrupted, if its owner and heartbeat are still those given."""
+        with self._write() as conn:
+            return jobs.interrupt(conn, job_id, pid, host, heartbeat)
+
+    def take_job(self, job_id: int, pid: int, host: str) -> tuple[int | None, str | None] | None:
+        """Make (pid, host) the job's owner unless another owner runs it; returns that other
+        owner, or None once taken."""
+        with self._write() as conn:
+            found = jobs.owner(conn, job_id)
+            if found is None:
+                raise LibraryError(f"There is no import job {job_id}.")
+            state, owner_pid, owner_host = found
+            if state == "running" and (owner_pid, owner_host) != (pid, host):
+                return owner_pid, owner_host
+            jobs.take(conn, job_id, pid, host, _now())
+            return None
+
+    def job_heartbeat(self, job_id: int, pid: int, host: str) -> bool:
+        """Say the owner still runs the job; False if the job is no longer its own."""
+        with self._write() as conn:
+            return jobs.beat(conn, job_id, pid, host, _now())
+
+    def release_job(
+        self, job_id: int, pid: int, host: str, state: str, finished_at: str | None = None
+    ) -> None:
+        with self._write() as conn:
+            jobs.release(conn, job_id, pid, host, state, finished_at)
 
     def unfinished_job(self, source_hash: str) -> int | None:
         with self._read() as conn:

@@ -223,6 +223,7 @@ class SavedArticle:
     updated_at: str | None = None
     text_hash: str = ""
     extractor_version: str | None = None
+    uid: str = ""  # the article's own identity, kept by export and import; the id is local
 
 
 @dataclass(frozen=True, slots=True)

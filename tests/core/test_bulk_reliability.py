@@ -29,6 +29,7 @@ import pytest
 import requests
 
 from reader.core.bulk import FetchPolicy, Progress, fetch_page, import_file
+from reader.core.job_owner import list_jobs
 from reader.core.library import Library
 from reader.core.models import RawPage
 
@@ -412,6 +413,8 @@ def test_import_killed_halfway_resumes_to_the_same_result_without_duplicates(
         assert 400 <= halfway < 1000
         server.delay_s = 0.0
         library = Library(library_path)
+        # The killed process could not say so; the job is seen as interrupted, not running.
+        assert [job.state for job in list_jobs(library)] == ["interrupted"]
         report = import_file(library, source, policy=FetchPolicy(**FAST))
         assert report.job_id == 1  # the same job went on, not a new one
         check_library(library_path, urls)

@@ -1,7 +1,8 @@
 """The whole library (or part of it) as one JSON file that imports back into an empty library.
 
-Articles keep their blocks, so nothing is fetched or extracted again on the way back; highlights
-keep their ids and positions, states, dates, tags and archived images come along.
+Articles keep their identity (`uid`), blocks and stored source, so nothing is fetched or extracted
+again on the way back; highlights keep their ids and positions; states, dates, tags and archived
+images come along.
 """
 
 from __future__ import annotations
@@ -16,13 +17,30 @@ from typing import Any
 from reader.core.atomic import replacing
 from reader.core.library import Library
 
-FORMAT_VERSION = 1
+# 2: every article carries its `uid`, its stored source and every stored field, so an import
+# restores it exactly; files of version 1 still import.
+FORMAT_VERSION = 2
+
+# Stored as they are: derived again on import they could differ from what an older release wrote.
+STORED_FIELDS = (
+    "uid",
+    "domain",
+    "word_count",
+    "updated_at",
+    "extractor_version",
+    "text_hash",
+    "content_hash",
+)
 
 
-def article_entry(library: Library, article_id: int, images: bool = True) -> dict[str, Any]:
+def article_entry(
+    library: Library, article_id: int, images: bool = True, source: bool = True
+) -> dict[str, Any]:
     saved = library.get(article_id)
     article = saved.article
-    return {
+    stored = library.stored_fields(article_id)
+    entry: dict[str, Any] = {
+        "uid": saved.uid,
         "url": article.url,
         "canonical_url": article.canonical_url,
         "title": article.title,
@@ -41,6 +59,7 @@ def article_entry(library: Library, article_id: int, images: bool = True) -> dic
         "favorite": saved.favorite,
         "tags": list(saved.tags),
         "blocks": [block.to_dict() for block in article.blocks],
+        # In the order they were saved, so the import saves them in that order too.
         "annotations": [
             {
                 "id": a.id,
@@ -49,15 +68,33 @@ def article_entry(library: Library, article_id: int, images: bool = True) -> dic
                 "exact": a.exact,
                 "prefix": a.prefix,
                 "suffix": a.suffix,
+                "text_hash": a.text_hash,
                 "color": a.color,
                 "note": a.note,
                 "created_at": a.created_at,
                 "updated_at": a.updated_at,
                 "orphaned": a.orphaned,
             }
-            for a in library.annotations(article_id)
+            for a in library.annotations_in_saved_order(article_id)
         ],
         "images": _images(library, article_id) if images else [],
+    }
+    for name in STORED_FIELDS:
+        entry[name] = stored[name]
+    entry["source"] = _source(stored) if source else None
+    # Earlier texts that highlights still point to, so they can be re-anchored after import.
+    entry["text_versions"] = library.text_versions(article_id)
+    return entry
+
+
+def _source(stored: dict[str, Any]) -> dict[str, Any] | None:
+    """The original bytes as stored (zlib), so a restored article can still be re-extracted."""
+    if stored["source"] is None:
+        return None
+    return {
+        "content_type": stored["source_type"],
+        "path": stored["source_path"],
+        "zlib": base64.b64encode(stored["source"]).decode("ascii"),
     }
 
 

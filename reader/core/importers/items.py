@@ -24,6 +24,7 @@ class ImportedHighlight:
     orphaned: bool = False
     id: str = ""
     updated_at: str = ""
+    text_hash: str = ""  # of the text the position refers to (Readmark JSON)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportedHighlight:
@@ -55,9 +56,15 @@ class ImportItem:
     article: dict[str, Any] | None = field(default=None, compare=False)
     opened_at: str | None = None
     unread: bool | None = None  # when the source says; else unread unless opened or archived
+    uid: str = ""  # the article's identity in the library it came from (Readmark JSON)
+    invalid: str = ""  # why the entry cannot be imported; such an item fails at once
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not `asdict`: it would deep-copy `article`, a whole saved article with its images.
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["tags"] = list(self.tags)
+        data["highlights"] = [asdict(mark) for mark in self.highlights]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportItem:

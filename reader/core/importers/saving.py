@@ -14,6 +14,7 @@ from typing import Any
 
 from reader.core import annotations as anchoring
 from reader.core.library import Library
+from reader.core.migrations import domain_key
 from reader.core.models import Annotation, Article, Block, RawPage
 from reader.core.textsafe import clean_article
 
@@ -24,9 +25,13 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def find_existing(library: Library, *urls: str | None) -> int | None:
-    """The id of a live article saved under any of `urls` (as URL or canonical URL)."""
-    return library.find_live(*urls)
+def find_existing(library: Library, *urls: str | None, content_hash: str = "") -> int | None:
+    """The id of a live article saved under any of `urls` (as URL or canonical URL), else,
+    when none of them is known, one without an address saved from the same bytes."""
+    found = library.find_live(*urls)
+    if found is None and content_hash and not any(urls):
+        found = library.find_live_by_content(content_hash)
+    return found
 
 
 def article_from_export(entry: dict[str, Any]) -> Article:
@@ -85,8 +90,11 @@ def save_item(
 ) -> int:
     """Add `article` with the state, dates, tags and highlights `item` carries; returns its id.
 
-    Call inside a write transaction: everything lands together or not at all.
+    An entry of Readmark's own export also brings back its identity, stored source, archived
+    images, earlier texts and every stored field as it was. Call inside a write transaction:
+    everything lands together or not at all.
     """
+    entry = item.article
     article_id = library.add_article(
         article,
         raw,
@@ -95,44 +103,96 @@ def save_item(
         archived=item.archived,
         favorite=item.favorite,
         unread=item.unread if item.unread is not None else not (item.opened_at or item.archived),
+        uid=item.uid or None,
     )
     library.set_reading_state(
         article_id,
         progress=float(item.read_progress) if item.read_progress is not None else None,
         opened_at=item.opened_at,
     )
-    add_highlights(library, article_id, article.text, item.highlights)
+    versions = list((entry or {}).get("text_versions") or [])
+    if entry is not None:
+        library.restore_stored(
+            article_id, stored_values(library, article_id, entry), exported_images(entry), versions
+        )
+    hashes = frozenset(str(v["text_hash"]) for v in versions)
+    add_highlights(library, article_id, article.text, item.highlights, hashes)
     if entities is not None:
         library.set_entities(
             article_id, entities.mentions, entities.entities, getattr(entities, "note", "")
         )
+    if entry is not None and "updated_at" in entry:
+        # Last: the writes above would stamp their own time.
+        library.restore_stored(article_id, {"updated_at": entry["updated_at"]}, {}, ())
     return article_id
 
 
-def add_highlights(
-    library: Library, article_id: int, text: str, marks: tuple[ImportedHighlight, ...]
-) -> int:
-    """Anchor and store `marks` on the article, skipping quotes it already has; returns how many.
+# Stored as the export has them: derived again on import they could differ from what an older
+# release wrote.
+STORED_AS_EXPORTED = ("word_count", "extractor_version", "text_hash", "content_hash")
 
-    Importing the same export twice (or an export of an article already highlighted) therefore
-    never doubles a highlight.
+
+def stored_values(library: Library, article_id: int, entry: dict[str, Any]) -> dict[str, Any]:
+    """What the exporting library had stored, rather than what adding derived."""
+    values: dict[str, Any] = {name: entry[name] for name in STORED_AS_EXPORTED if name in entry}
+    if "domain" in entry:
+        values["domain"] = entry["domain"]
+        values["domain_key"] = domain_key(entry["domain"])
+    if "uid" in entry:  # exports from before uids derived these on import
+        values["excerpt"] = entry.get("excerpt")
+        canonical = entry.get("canonical_url")
+        if canonical is None or not library.address_taken(canonical, article_id):
+            values["canonical_url"] = canonical
+    source = entry.get("source")
+    if source:
+        values["source"] = base64.b64decode(source["zlib"])
+        values["source_type"] = source.get("content_type")
+        values["source_path"] = source.get("path")
+    return values
+
+
+def add_highlights(
+    library: Library,
+    article_id: int,
+    text: str,
+    marks: tuple[ImportedHighlight, ...],
+    versions: frozenset[str] = frozenset(),
+) -> int:
+    """Anchor and store `marks` on the article, skipping those it already has; returns how many.
+
+    A highlight with an id (Readmark's own export) is known by its id or its exact place; one
+    without (other tools keep only quotes) by its quote. Importing the same export twice (or an
+    export of an article already highlighted) therefore never doubles a highlight, while two
+    highlights of the same words both come back. `versions` are hashes of earlier texts the
+    article keeps: highlights made on them stay as they were, to be re-anchored like any other.
     """
-    known = {a.exact.strip().casefold() for a in library.annotations(article_id)}
+    current = library.annotations(article_id)
+    known_ids = {a.id for a in current}
+    known_places = {(a.start, a.end, a.exact) for a in current}
+    known_quotes = {a.exact.strip().casefold() for a in current}
     added = 0
     for mark in marks:
         key = mark.quote.strip().casefold()
-        if not key or key in known:
+        if not key:
             continue
-        annotation = place_highlight(text, mark)
+        if mark.id:
+            if mark.id in known_ids or (mark.start, mark.end, mark.quote) in known_places:
+                continue
+        elif key in known_quotes:
+            continue
+        annotation = place_highlight(text, mark, versions)
         if library.annotation_exists(annotation.id):
             annotation = replace(annotation, id=anchoring.new_id())
         library.add_annotation(article_id, annotation)
-        known.add(key)
+        known_ids.add(annotation.id)
+        known_quotes.add(key)
         added += 1
     return added
 
 
-def place_highlight(text: str, mark: ImportedHighlight) -> Annotation:
+def place_highlight(
+    text: str, mark: ImportedHighlight, versions: frozenset[str] = frozenset()
+) -> Annotation:
     """Anchor an imported highlight in `text`: its position, else its quote, else an orphan."""
     stamp = now_iso()
     created = mark.created_at or stamp
@@ -152,6 +212,9 @@ def place_highlight(text: str, mark: ImportedHighlight) -> Annotation:
             updated_at=mark.updated_at or created,
             orphaned=mark.orphaned,
         )
+        if mark.text_hash and (mark.orphaned or mark.text_hash in versions):
+            # An orphan, or made on an earlier text the article still keeps: as it was.
+            return replace(kept, text_hash=mark.text_hash)
         if mark.orphaned or text[kept.start : kept.end] == kept.exact:
             return kept  # exported from this very text: kept exactly as it was
         return anchoring.reanchor(replace(kept, text_hash=""), text, updated_at=stamp)

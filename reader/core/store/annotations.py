@@ -114,6 +114,28 @@ def keep_version(
     )
 
 
+def versions(conn: sqlite3.Connection, article_id: int) -> list[dict[str, str]]:
+    """The earlier texts kept for the article: hash, text, blocks (JSON) and when saved."""
+    found = rows(
+        conn,
+        "SELECT text_hash, text, content, saved_at FROM text_versions WHERE article_id = ? "
+        "ORDER BY saved_at, text_hash",
+        [article_id],
+    )
+    return [
+        {"text_hash": row[0], "text": row[1], "content": row[2], "saved_at": row[3]}
+        for row in found
+    ]
+
+
+def ids_in_saved_order(conn: sqlite3.Connection, article_id: int) -> list[str]:
+    """The article's annotation ids in the order they were first saved."""
+    found = rows(
+        conn, "SELECT id FROM annotations WHERE article_id = ? ORDER BY rowid", [article_id]
+    )
+    return [str(row[0]) for row in found]
+
+
 def version_text(conn: sqlite3.Connection, article_id: int, text_hash: str) -> str | None:
     found = value(
         conn,

@@ -105,6 +105,55 @@ def find_live_oldest(conn: sqlite3.Connection, url: str, canonical: str | None) 
     return None if found is None else int(found)
 
 
+def find_by_uid(conn: sqlite3.Connection, uid: str) -> tuple[int, bool] | None:
+    """The article with that identity, in the trash or not: (id, whether it is in the trash)."""
+    found = rows(conn, "SELECT id, deleted_at IS NOT NULL FROM articles WHERE uid = ?", [uid])
+    return (int(found[0][0]), bool(found[0][1])) if found else None
+
+
+def find_live_by_content(conn: sqlite3.Connection, content_hash: str) -> int | None:
+    """A live article without an address saved from the same bytes."""
+    found = value(
+        conn,
+        "SELECT id FROM articles WHERE content_hash = ? AND canonical_url IS NULL "
+        "AND deleted_at IS NULL ORDER BY id LIMIT 1",
+        [content_hash],
+    )
+    return None if found is None else int(found)
+
+
+# What an export carries as stored, beyond the article and its state (`restore` writes them).
+STORED_COLUMNS = (
+    "uid",
+    "domain",
+    "word_count",
+    "updated_at",
+    "extractor_version",
+    "text_hash",
+    "content_hash",
+    "source",
+    "source_type",
+    "source_path",
+)
+RESTORED_COLUMNS = frozenset({*STORED_COLUMNS, "canonical_url", "domain_key", "excerpt"} - {"uid"})
+
+
+def stored_fields(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
+    found = rows(
+        conn, f"SELECT {', '.join(STORED_COLUMNS)} FROM articles WHERE id = ?", [article_id]
+    )
+    return {name: found[0][name] for name in STORED_COLUMNS} if found else None
+
+
+def restore(conn: sqlite3.Connection, article_id: int, values: dict[str, Any]) -> None:
+    """Write back stored fields an export carried; only the columns an export may set."""
+    unknown = set(values) - RESTORED_COLUMNS
+    if unknown:
+        raise ValueError(f"not restorable: {', '.join(sorted(unknown))}")
+    if values:
+        update(conn, article_id, values)
+
+
 # -- reading one ----------------------------------------------------------------------------
 
 

@@ -16,12 +16,15 @@ def create(
     created_at: str,
     total: int,
     items: Iterable[tuple[int, str, str, str, str]],
+    owner: tuple[int, str] | None = None,
 ) -> int:
-    """A running job and its items, each as (seq, url, item JSON, status, reason)."""
+    """A running job and its items, each as (seq, url, item JSON, status, reason); `owner` is
+    the (pid, host) of the process that is about to run it."""
+    pid, host = owner if owner is not None else (None, None)
     cursor = conn.execute(
-        "INSERT INTO import_jobs (source, source_hash, format, created_at, state, total) "
-        "VALUES (?, ?, ?, ?, 'running', ?)",
-        [source, source_hash, fmt, created_at, total],
+        "INSERT INTO import_jobs (source, source_hash, format, created_at, state, total, "
+        "owner_pid, owner_host, heartbeat_at) VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)",
+        [source, source_hash, fmt, created_at, total, pid, host, created_at],
     )
     job_id = int(cursor.lastrowid or 0)
     conn.executemany(
@@ -115,4 +118,83 @@ def forget_pages(conn: sqlite3.Connection, job_id: int, statuses: Sequence[str])
         "UPDATE import_items SET item = json_remove(item, '$.content_html') "
         f"WHERE job_id = ? AND status IN ({marks}) AND json_valid(item)",
         [job_id, *statuses],
+    )
+
+
+# -- who runs a job -------------------------------------------------------------------------
+
+JOB_COLUMNS = (
+    "id, source, format, state, created_at, finished_at, total, owner_pid, owner_host, heartbeat_at"
+)
+
+
+def all_jobs(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Every job, newest first."""
+    return rows(conn, f"SELECT {JOB_COLUMNS} FROM import_jobs ORDER BY id DESC")
+
+
+def running(conn: sqlite3.Connection) -> list[tuple[int, int | None, str | None, str | None]]:
+    """(id, owner pid, owner host, heartbeat) of every job that says it is running."""
+    found = rows(
+        conn,
+        "SELECT id, owner_pid, owner_host, heartbeat_at FROM import_jobs WHERE state = 'running'",
+    )
+    return [(int(row[0]), row[1], row[2], row[3]) for row in found]
+
+
+def interrupt(
+    conn: sqlite3.Connection,
+    job_id: int,
+    pid: int | None,
+    host: str | None,
+    heartbeat: str | None,
+) -> bool:
+    """Mark the job interrupted if it still runs under that owner and that heartbeat."""
+    cursor = conn.execute(
+        "UPDATE import_jobs SET state = 'interrupted' WHERE id = ? AND state = 'running' "
+        "AND owner_pid IS ? AND owner_host IS ? AND heartbeat_at IS ?",
+        [job_id, pid, host, heartbeat],
+    )
+    return bool(cursor.rowcount)
+
+
+def owner(conn: sqlite3.Connection, job_id: int) -> tuple[str, int | None, str | None] | None:
+    """(state, owner pid, owner host) of the job."""
+    found = rows(
+        conn, "SELECT state, owner_pid, owner_host FROM import_jobs WHERE id = ?", [job_id]
+    )
+    return (str(found[0][0]), found[0][1], found[0][2]) if found else None
+
+
+def take(conn: sqlite3.Connection, job_id: int, pid: int, host: str, now: str) -> None:
+    conn.execute(
+        "UPDATE import_jobs SET state = 'running', owner_pid = ?, owner_host = ?, "
+        "heartbeat_at = ? WHERE id = ?",
+        [pid, host, now, job_id],
+    )
+
+
+def beat(conn: sqlite3.Connection, job_id: int, pid: int, host: str, now: str) -> bool:
+    """Refresh the heartbeat; False if the job is no longer running under this owner."""
+    cursor = conn.execute(
+        "UPDATE import_jobs SET heartbeat_at = ? WHERE id = ? AND state = 'running' "
+        "AND owner_pid = ? AND owner_host = ?",
+        [now, job_id, pid, host],
+    )
+    return bool(cursor.rowcount)
+
+
+def release(
+    conn: sqlite3.Connection,
+    job_id: int,
+    pid: int,
+    host: str,
+    state: str,
+    finished_at: str | None,
+) -> None:
+    """End the owner's run with `state`; nothing if another process has taken the job over."""
+    conn.execute(
+        "UPDATE import_jobs SET state = ?, finished_at = coalesce(?, finished_at) "
+        "WHERE id = ? AND owner_pid = ? AND owner_host = ?",
+        [state, finished_at, job_id, pid, host],
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -359,3 +361,38 @@ def m300_entities_note(db: Database) -> None:
     # Why an article's entities are incomplete (its recognition ran out of time); NULL when the
     # whole article was looked at.
     db.execute("ALTER TABLE articles ADD COLUMN entities_note TEXT")
+
+
+# A version-4 UUID written in SQL, for rows inserted without one.
+SQL_UUID4 = (
+    "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "
+    "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + abs(random() % 4), 1) || "
+    "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+)
+
+
+@migrations(name="m310_article_uids")
+def m310_article_uids(db: Database) -> None:
+    # An identity that travels with the article (export, import, later sync), unlike the row id,
+    # and that articles saved from files, stdin or text have too, unlike the URL.
+    db.execute("ALTER TABLE articles ADD COLUMN uid TEXT")
+    ids = [row[0] for row in db.execute("SELECT id FROM articles").fetchall()]
+    db.conn.executemany(
+        "UPDATE articles SET uid = ? WHERE id = ?", [(str(uuid.uuid4()), i) for i in ids]
+    )
+    db.execute("CREATE UNIQUE INDEX articles_uid ON articles(uid)")
+    # The code assigns one at insert; this keeps the promise for any other way a row arrives.
+    db.execute(
+        "CREATE TRIGGER articles_uid_ai AFTER INSERT ON articles WHEN new.uid IS NULL BEGIN "
+        f"UPDATE articles SET uid = {SQL_UUID4} WHERE id = new.id; END"
+    )
+
+
+@migrations(name="m311_import_job_owner")
+def m311_import_job_owner(db: Database) -> None:
+    # Which process runs a job and when it last showed signs of life, so a job whose process
+    # was killed is seen as interrupted rather than running for ever.
+    db.execute("ALTER TABLE import_jobs ADD COLUMN owner_pid INTEGER")
+    db.execute("ALTER TABLE import_jobs ADD COLUMN owner_host TEXT")
+    db.execute("ALTER TABLE import_jobs ADD COLUMN heartbeat_at TEXT")
+    db.execute("UPDATE import_jobs SET state = 'interrupted' WHERE state = 'running'")
