@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from reader.core.errors import ExportWriteError
 
-PARTIAL_SUFFIX = ".partial"
+PARTIAL_SUFFIX = ".part"
 
 
 def write_error(dest: Path, exc: OSError) -> ExportWriteError:
@@ -44,7 +43,8 @@ def replacing(dest: Path) -> Iterator[Path]:
     The temporary file sits in the same folder so the rename stays on one file system (atomic).
     """
     ensure_folder(dest.parent)
-    temporary = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
+    # A fixed name: what a killed export left is overwritten by the next one, not piled up.
+    temporary = dest.with_name(dest.name + PARTIAL_SUFFIX)
     try:
         yield temporary
         with temporary.open("rb+") as written:

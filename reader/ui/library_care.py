@@ -9,6 +9,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
 
+from reader.core.failures import file_is_read_only, folder_is_read_only
 from reader.core.store.backups import rolling_backup
 from reader.core.sync_folders import sync_warning
 from reader.ui.message_bar import MessageBar
@@ -33,6 +34,15 @@ def start_library_care(
     warning = sync_warning(library.parent)
     if warning:
         window.message_bar.show_message("error", warning)
+    elif folder_is_read_only(library) or file_is_read_only(library):
+        # Said once up front, rather than only when the first change fails.
+        where = "folder" if folder_is_read_only(library) else "file"
+        window.message_bar.show_message(
+            "info",
+            f"The library {where} is read-only (reading still works): changes cannot be saved "
+            "until it is writable again.",
+        )
+        return
 
     def failed(exc: BaseException) -> None:
         window.message_bar.show_error(f"Today's backup of the library was not made: {exc}")

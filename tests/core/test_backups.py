@@ -4,7 +4,9 @@ restorable; a restore checks the file and keeps the current library aside."""
 from __future__ import annotations
 
 import io
+import os
 import sqlite3
+import time
 from contextlib import redirect_stderr, redirect_stdout
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -154,3 +156,18 @@ def test_a_restore_refuses_a_bad_file_and_leaves_the_library_alone(
     assert titles(path) == ["mine"]
     assert not (data / "backups").exists()  # nothing was kept aside: nothing was replaced
     assert bad.read_bytes() == before
+
+
+def test_a_copy_a_killed_process_left_half_written_is_cleared_later(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite3"
+    with Library(path) as library:
+        library.add_article(note("one"))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stale = folder / ".library-20260301-093000.sqlite3.123.partial"
+    fresh = folder / ".library-20260302-093000.sqlite3.456.partial"
+    stale.write_bytes(b"half a copy")
+    fresh.write_bytes(b"a copy being made right now")
+    os.utime(stale, (time.time() - 2 * 86400, time.time() - 2 * 86400))
+    assert rolling_backup(path) is not None
+    assert not stale.exists() and fresh.exists()

@@ -35,7 +35,7 @@ def make_library(data: Path) -> None:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(".partial"))
+    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(".part"))
 
 
 # (format, file name, the file inside DEST that already holds an earlier export)

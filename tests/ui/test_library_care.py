@@ -10,6 +10,7 @@ from reader.core.library import Library
 from reader.core.store.backups import backup_now, list_backups, restore
 from reader.ui.library_care import start_library_care
 from reader.ui.tasks import TaskRunner
+from tests.core.conftest import ReadOnlyFolder
 from tests.ui.conftest import note_article
 
 
@@ -64,3 +65,20 @@ def test_a_data_folder_inside_a_synced_folder_is_named_in_the_message_bar(
     assert window.message_bar.isVisible()
     assert "Syncthing syncs" in window.message_bar.label.text()
     assert "lose your data" in window.message_bar.label.text()
+
+
+def test_a_read_only_library_folder_is_said_once_the_window_is_up(
+    qtbot, make_window, library: Library
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window()
+    folder = ReadOnlyFolder(library.path.parent)
+    folder.lock()
+    try:
+        tasks = TaskRunner()
+        start_library_care(window, tasks, library.path, delay_ms=0)
+        assert "read-only (reading still works)" in window.message_bar.label.text()
+        qtbot.wait(200)
+        tasks.wait(10_000)
+    finally:
+        folder.unlock()
+    assert list_backups(library.path) == []  # no backup tried where none can be written

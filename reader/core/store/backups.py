@@ -10,9 +10,11 @@ is whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ from reader.core.store.migrations import migrations
 KEEP_BACKUPS = 7
 BACKUP_NAME = re.compile(r"^library-(\d{8})-(\d{6})\.sqlite3$")
 ASIDE_PREFIX = "before-restore-"
+STALE_PARTIAL_S = 6 * 3600  # far longer than any copy takes
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_TABLE = "_sqlite_migrations"
 
@@ -127,6 +130,17 @@ def copy_library(source: Path, dest: Path, *, check: bool = True) -> Path:
     return dest
 
 
+def _drop_stale_partials(folder: Path) -> None:
+    """Remove copies a killed process left half-written (never one another process is making)."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - STALE_PARTIAL_S
+    for partial in folder.glob(".*.partial"):
+        with contextlib.suppress(OSError):
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+
+
 def list_backups(library: Path) -> list[Path]:
     """The rolling and on-demand backups of `library`, oldest first."""
     folder = backups_dir(library)
@@ -137,6 +151,7 @@ def list_backups(library: Path) -> list[Path]:
 
 def backup_now(library: Path, now: datetime | None = None, keep: int = KEEP_BACKUPS) -> Path:
     """Make a backup in the backups folder now, then keep only the newest `keep`."""
+    _drop_stale_partials(backups_dir(library))
     stamp = _now(now).strftime("%Y%m%d-%H%M%S")
     made = copy_library(library, backups_dir(library) / f"library-{stamp}.sqlite3")
     for old in list_backups(library)[:-keep]:
