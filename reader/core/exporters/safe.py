@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
+from reader.core.textsafe import clean_text
+
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
 # Archived images an export hands on as image files; anything else a server called an image is
@@ -19,19 +21,6 @@ IMAGE_SCHEMES = frozenset({"http", "https"})
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"})
 INLINE_IMAGE_TYPES = IMAGE_TYPES | {"image/svg+xml"}
 MAX_FILENAME_BYTES = 255  # ext4, APFS and (as UTF-16 units, never more) NTFS
-
-# U+FDD0..U+FDEF and the last two code points of every plane are non-characters.
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
-)
-# Characters XML 1.0 refuses or discourages, YAML will not read raw, and terminals obey.
-_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
-
-
-def clean_text(text: str) -> str:
-    """`text` without control characters (tab and newline stay), lone surrogates or
-    non-characters; CRLF and a lone CR become LF, since Markdown ends a line at either."""
-    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def one_line(text: str) -> str:
@@ -64,7 +53,7 @@ def safe_link(
         return None
     # Browsers drop tabs and newlines anywhere in a URL and controls and spaces at its ends, so
     # `java\tscript:` is `javascript:`: look at the address the way they will.
-    text = _UNSAFE.sub("", re.sub(r"[\t\n\r]", "", href)).strip(_URL_EDGES)
+    text = clean_text(re.sub(r"[\t\n\r]", "", href)).strip(_URL_EDGES)
     try:
         if base and base.lower().startswith(("http://", "https://")):
             text = urljoin(base, text)
