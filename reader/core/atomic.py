@@ -14,6 +14,7 @@ from pathlib import Path
 from reader.core.errors import ExportWriteError
 
 PARTIAL_SUFFIX = ".partial"
+MAX_TEMPORARY_STEM_BYTES = 255 - len(f"..{'0' * 8}{PARTIAL_SUFFIX}")
 
 
 def write_error(dest: Path, exc: OSError) -> ExportWriteError:
@@ -44,7 +45,9 @@ def replacing(dest: Path) -> Iterator[Path]:
     The temporary file sits in the same folder so the rename stays on one file system (atomic).
     """
     ensure_folder(dest.parent)
-    temporary = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
+    # A name may use the file system's whole 255 bytes; the temporary one must fit in them too.
+    stem = dest.name.encode("utf-8")[:MAX_TEMPORARY_STEM_BYTES].decode("utf-8", errors="ignore")
+    temporary = dest.with_name(f".{stem}.{secrets.token_hex(4)}{PARTIAL_SUFFIX}")
     try:
         yield temporary
         with temporary.open("rb+") as written:
