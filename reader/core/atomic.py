@@ -12,7 +12,8 @@ from pathlib import Path
 
 from reader.core.errors import ExportWriteError
 
-PARTIAL_SUFFIX = ".part"
+PARTIAL_SUFFIX = ".partial"
+MAX_TEMPORARY_STEM_BYTES = 255 - len(f".{PARTIAL_SUFFIX}")
 
 
 def write_error(dest: Path, exc: OSError) -> ExportWriteError:
@@ -43,8 +44,10 @@ def replacing(dest: Path) -> Iterator[Path]:
     The temporary file sits in the same folder so the rename stays on one file system (atomic).
     """
     ensure_folder(dest.parent)
-    # A fixed name: what a killed export left is overwritten by the next one, not piled up.
-    temporary = dest.with_name(dest.name + PARTIAL_SUFFIX)
+    # A fixed name, so what a killed export left is overwritten by the next one rather than piled
+    # up; cut so that it fits the file system's 255 bytes even when `dest`'s name uses them all.
+    stem = dest.name.encode("utf-8")[:MAX_TEMPORARY_STEM_BYTES].decode("utf-8", errors="ignore")
+    temporary = dest.with_name(f".{stem}{PARTIAL_SUFFIX}")
     try:
         yield temporary
         with temporary.open("rb+") as written:

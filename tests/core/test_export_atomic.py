@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
+from reader.core.atomic import PARTIAL_SUFFIX
 from reader.core.errors import ExportWriteError
 from reader.core.exporters import library_json
 from reader.core.library import Library
@@ -35,7 +36,7 @@ def make_library(data: Path) -> None:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(".part"))
+    return sorted(p.name for p in folder.rglob("*") if p.name.endswith(PARTIAL_SUFFIX))
 
 
 # (format, file name, the file inside DEST that already holds an earlier export)

@@ -292,10 +292,10 @@ def test_export_and_import_killed_at_random_moments(tmp_path: Path) -> None:
     for fmt, dest in targets.items():
 
         def writing(dest: Path = dest) -> bool:
-            return any(dest.parent.glob(f".{dest.name}.*{PARTIAL_SUFFIX}"))
+            return any(dest.parent.glob(f".{dest.name}*{PARTIAL_SUFFIX}"))
 
         for _attempt in range(EXPORT_ATTEMPTS):  # until a kill lands while the file is written
-            for stale in dest.parent.glob(f".{dest.name}.*{PARTIAL_SUFFIX}"):
+            for stale in dest.parent.glob(f".{dest.name}*{PARTIAL_SUFFIX}"):
                 stale.unlink()  # what an earlier killed export left behind
             run = run_and_kill(
                 cli_command(source_dir, "export", str(dest), "--format", fmt),

@@ -1,7 +1,8 @@
 """Articles as an EPUB 3 book, written by hand: mimetype, container, package, nav, one XHTML each.
 
-Archived images go into the book; images that were never archived are left out (an e-reader
-should not reach for the network), keeping their captions.
+Archived PNG, JPEG and GIF images go into the book; any other image (never archived, or SVG,
+which can carry scripts) becomes a plain link to where it was, so an e-reader never reaches for
+the network. The book holds no script, and every text is cleaned of the characters XML refuses.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 from reader.core.atomic import replacing
 from reader.core.library import Library
 
-from .html import HtmlArticle, article_section, library_html_item
+from . import safe
+from .html import HtmlArticle, _language, article_section, library_html_item
 
 CSS = """body { font-family: serif; line-height: 1.5; }
 h1 { font-size: 1.5em; } .meta { color: #555; font-size: 0.85em; }
@@ -35,7 +37,9 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 </container>
 """
 
-IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/svg+xml", "image/webp"}
+# EPUB's core image types, less SVG: an SVG may hold scripts, which make a book "scripted"
+# (epubcheck OPF-014) and would run in readers that run them.
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/gif"}
 
 
 @dataclass
@@ -53,13 +57,17 @@ class BookImages:
         return name
 
 
+def _title(title: str) -> str:
+    return safe.one_line(title) or "Untitled"  # a nav entry or a title with no text is invalid
+
+
 def chapter_xhtml(item: HtmlArticle, body: str) -> str:
-    lang = escape(item.article.lang or "en")
-    return (
+    lang = _language(item.article.lang)
+    return safe.clean_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
         f'lang="{lang}" xml:lang="{lang}">\n<head><meta charset="utf-8"/>'
-        f"<title>{escape(item.article.title)}</title>"
+        f"<title>{escape(_title(item.article.title))}</title>"
         '<link rel="stylesheet" type="text/css" href="style.css"/></head>\n'
         f"<body>\n{body}\n</body>\n</html>\n"
     )
@@ -67,13 +75,13 @@ def chapter_xhtml(item: HtmlArticle, body: str) -> str:
 
 def nav_xhtml(titles: Sequence[str], book_title: str) -> str:
     entries = "\n".join(
-        f'<li><a href="chapter-{n + 1:04d}.xhtml">{escape(title)}</a></li>'
+        f'<li><a href="chapter-{n + 1:04d}.xhtml">{escape(_title(title))}</a></li>'
         for n, title in enumerate(titles)
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">\n'
-        f"<head><title>{escape(book_title)}</title></head>\n<body>\n"
+        f"<head><title>{escape(_title(book_title))}</title></head>\n<body>\n"
         f'<nav epub:type="toc" id="toc"><h1>Contents</h1><ol>\n{entries}\n</ol></nav>\n'
         "</body>\n</html>\n"
     )
@@ -96,14 +104,15 @@ def package_opf(
         for n, (name, (_data, mime)) in enumerate(sorted(images.files.items()))
     ]
     spine = "\n    ".join(f'<itemref idref="c{n:04d}"/>' for n in range(1, chapters + 1))
+    author = safe.one_line(author or "")
     creator = f"<dc:creator>{escape(author)}</dc:creator>" if author else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="bookid">\n'
         '  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
         f'    <dc:identifier id="bookid">urn:uuid:{uuid.uuid4()}</dc:identifier>\n'
-        f"    <dc:title>{escape(book_title)}</dc:title>\n"
-        f"    <dc:language>{escape(lang)}</dc:language>\n"
+        f"    <dc:title>{escape(_title(book_title))}</dc:title>\n"
+        f"    <dc:language>{_language(lang)}</dc:language>\n"
         f"    {creator}\n"
         f'    <meta property="dcterms:modified">{modified}</meta>\n'
         "  </metadata>\n  <manifest>\n    "
@@ -129,8 +138,7 @@ def write_epub(
             found = available.get(src)
             return images.add(*found) if found else None
 
-        body = article_section(item, image_src, xhtml=True)
-        chapters.append(chapter_xhtml(item, _drop_remote_images(body)))
+        chapters.append(chapter_xhtml(item, article_section(item, image_src, xhtml=True)))
     lang = (items[0].article.lang if items else None) or "en"
     author = items[0].article.byline if len(items) == 1 else None
     with replacing(dest) as partial, zipfile.ZipFile(partial, "w") as book:
@@ -147,12 +155,6 @@ def write_epub(
             book.writestr(f"OEBPS/chapter-{n:04d}.xhtml", chapter, deflate)
         for name, (data, _mime) in sorted(images.files.items()):
             book.writestr(f"OEBPS/{name}", data, deflate)
-
-
-def _drop_remote_images(body: str) -> str:
-    import re
-
-    return re.sub(r'<img src="https?://[^"]*"[^>]*/>', "", body)
 
 
 def export_epub(library: Library, dest: Path, article_ids: Iterable[int]) -> int:

@@ -2,14 +2,17 @@
 
 Each highlight is a `> quote` block followed by a `^id` block id derived from the highlight's id,
 so links into the file keep working when it is exported again, then the note.
+
+Everything from the article is escaped, so no text turns into HTML, a link or an image; links keep
+only http(s) and mailto addresses, percent-encoded; an image shows only when the export holds a
+copy of it (`ExportItem.images`), any other becomes a plain link to where it was.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,11 +21,15 @@ from reader.core.annotations import current_annotations, in_text_order, reanchor
 from reader.core.atomic import ensure_folder, write_text
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity
 
+from . import safe
+
 if TYPE_CHECKING:
     from reader.core.library import Library
 
 MAX_FILENAME_CHARS = 80
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+# Every character that can start Markdown syntax inline (HTML, links, emphasis, entities,
+# Obsidian's wikilinks and strikethrough) is escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|&~])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +43,8 @@ class ExportItem:
     entities: Sequence[Entity] = ()
     article_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # Images the export holds a copy of: a block's `src` -> the copy's relative path.
+    images: Mapping[str, str] = field(default_factory=dict)
 
 
 def block_id(annotation_id: str) -> str:
@@ -44,8 +53,7 @@ def block_id(annotation_id: str) -> str:
 
 
 def _yaml(value: str) -> str:
-    # A JSON string is a valid YAML double-quoted scalar, whatever characters it holds.
-    return json.dumps(value, ensure_ascii=False)
+    return safe.yaml_string(value)
 
 
 def front_matter(item: ExportItem) -> str:
@@ -69,18 +77,49 @@ def front_matter(item: ExportItem) -> str:
     if by_label:
         lines.append("entities:")
         for label in sorted(by_label):
-            lines.append(f"  {label}: [" + ", ".join(_yaml(n) for n in by_label[label]) + "]")
+            names = ", ".join(_yaml(n) for n in by_label[label])
+            key = label if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", label) else _yaml(label)
+            lines.append(f"  {key}: [{names}]")
     else:
         lines.append("entities: {}")
     lines.append("---")
     return "\n".join(lines)
 
 
+# At the start of a line these would make a list, a heading or a rule of a paragraph's text.
+_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
+
+
 def escape_markdown(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """`text` shown as it is by any Markdown reader (a backslash before punctuation is always
+    read as that punctuation, so escaping more than needed changes nothing)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", safe.clean_text(text))
+    return _LINE_START.sub(_escape_line_start, escaped)
 
 
-def _inline_markdown(block: Block) -> str:
+def _escape_line_start(match: re.Match[str]) -> str:
+    indent, marker = match.groups()
+    if marker[0].isdigit():
+        return f"{indent}{marker}\\"  # `1.` becomes `1\.`: the escape goes on the dot
+    return f"{indent}\\{marker}"
+
+
+def code_span(text: str) -> str:
+    """`text` as inline code: a fence one backtick longer than any run inside it."""
+    text = " ".join(safe.clean_text(text).split("\n"))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
+    return f"{fence}{padded}{fence}"
+
+
+def link(text: str, href: str | None, base: str | None = None) -> str:
+    """`[text](href)` for a web or mail address; the text alone for any other."""
+    uri = safe.safe_link(href, base)
+    return f"[{text}](<{safe.markdown_destination(uri)}>)" if uri else text
+
+
+def _inline_markdown(block: Block, base: str | None = None) -> str:
     text = block.text
     if not block.inlines or block.kind is BlockKind.CODE:
         return escape_markdown(text)
@@ -89,6 +128,7 @@ def _inline_markdown(block: Block) -> str:
     out: list[str] = []
     for left, right in itertools.pairwise(cuts):
         piece = escape_markdown(text[left:right])
+        linked = False
         for inline in block.inlines:
             if not (inline.start <= left and right <= inline.end) or not piece.strip():
                 continue
@@ -97,40 +137,76 @@ def _inline_markdown(block: Block) -> str:
             elif inline.kind == "strong":
                 piece = f"**{piece}**"
             elif inline.kind == "code":
-                piece = f"`{text[left:right]}`"
-            elif inline.kind == "link" and inline.href:
-                piece = f"[{piece}](<{inline.href}>)"
+                piece = code_span(text[left:right])
+            elif inline.kind == "link" and inline.href and not linked:
+                piece = link(piece, inline.href, base)
+                linked = True  # a link inside a link is no Markdown
         out.append(piece)
     return "".join(out)
 
 
-def blocks_markdown(blocks: Iterable[Block]) -> str:
+def image_markdown(block: Block, images: Mapping[str, str], base: str | None = None) -> str:
+    """An image the export holds as `![caption](copy)`; any other as a plain link to where it
+    was (never loaded by whoever reads the file), or its caption alone."""
+    caption = escape_markdown(" ".join(block.text.split()))
+    local = images.get(block.src or "")
+    if local is not None:
+        return f"![{caption}](<{safe.markdown_destination(local)}>)"
+    remote = safe.safe_link(block.src, base, safe.IMAGE_SCHEMES)
+    if remote is None:
+        return caption
+    label = f"Remote image: {caption}" if caption else "Remote image"
+    return f"[{label}](<{safe.markdown_destination(remote)}>)"
+
+
+def _table_cell(cell: str) -> str:
+    return escape_markdown(" ".join(cell.split()))  # a line break would end the table
+
+
+def _code_block(text: str) -> str:
+    text = safe.clean_text(text)
+    longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
+    fence = "`" * (longest + 1)
+    return f"{fence}\n{text}\n{fence}"
+
+
+def blocks_markdown(
+    blocks: Iterable[Block], images: Mapping[str, str] | None = None, base: str | None = None
+) -> str:
+    """The blocks as Markdown; `images` maps the `src` of images the export holds to their
+    copies, `base` is the article's address, against which relative links are read."""
+    images = images or {}
     parts: list[str] = []
     previous: BlockKind | None = None
+    list_depth = 0  # a list item nests at most one level below the one before it
     for block in blocks:
         kind = block.kind
         if kind is BlockKind.HEADING:
-            chunk = "#" * min(6, max(2, block.level + 1)) + " " + _inline_markdown(block)
+            heading = " ".join(_inline_markdown(block, base).split())
+            chunk = "#" * min(6, max(2, block.level + 1)) + " " + heading
         elif kind is BlockKind.LIST_ITEM:
-            indent = "  " * max(0, block.level - 1)
-            chunk = indent + ("1. " if block.ordered else "- ") + _inline_markdown(block)
+            # Four spaces before a first item would make a code block of it.
+            list_depth = min(max(1, block.level), list_depth + 1)
+            indent = "  " * (list_depth - 1)
+            chunk = indent + ("1. " if block.ordered else "- ") + _inline_markdown(block, base)
         elif kind is BlockKind.QUOTE:
-            chunk = "\n".join("> " + line for line in _inline_markdown(block).split("\n"))
+            lines = _inline_markdown(block, base).split("\n")
+            chunk = "\n".join("> " + line for line in lines)
         elif kind is BlockKind.CODE:
-            fence = "````" if "```" in block.text else "```"
-            chunk = f"{fence}\n{block.text}\n{fence}"
+            chunk = _code_block(block.text)
         elif kind is BlockKind.IMAGE:
-            caption = escape_markdown(block.text)
-            chunk = f"![{caption}](<{block.src}>)" if block.src else caption
+            chunk = image_markdown(block, images, base)
         elif kind is BlockKind.TABLE and block.rows:
             width = max(len(row) for row in block.rows)
             rows = [list(row) + [""] * (width - len(row)) for row in block.rows]
-            table = ["| " + " | ".join(escape_markdown(c) for c in rows[0]) + " |"]
+            table = ["| " + " | ".join(_table_cell(c) for c in rows[0]) + " |"]
             table.append("|" + " --- |" * width)
-            table += ["| " + " | ".join(escape_markdown(c) for c in row) + " |" for row in rows[1:]]
+            table += ["| " + " | ".join(_table_cell(c) for c in row) + " |" for row in rows[1:]]
             chunk = "\n".join(table)
         else:
-            chunk = _inline_markdown(block)
+            chunk = _inline_markdown(block, base)
+        if kind is not BlockKind.LIST_ITEM:
+            list_depth = 0
         # Consecutive list items form one list; everything else is its own paragraph.
         if parts and not (kind is BlockKind.LIST_ITEM and previous is BlockKind.LIST_ITEM):
             parts.append("")
@@ -140,12 +216,14 @@ def blocks_markdown(blocks: Iterable[Block]) -> str:
 
 
 def highlight_markdown(annotation: Annotation) -> str:
-    quote = "\n".join("> " + line if line else ">" for line in annotation.exact.split("\n"))
+    quoted = escape_markdown(annotation.exact).split("\n")
+    quote = "\n".join("> " + line if line.strip() else ">" for line in quoted)
     lines = [quote, "", f"^{block_id(annotation.id)}"]
     if annotation.orphaned:
         lines += ["", "*(no longer found in the article's current text)*"]
-    if annotation.note.strip():
-        lines += ["", annotation.note.strip()]
+    note = safe.safe_note_markdown(annotation.note).strip()
+    if note:
+        lines += ["", note]
     return "\n".join(lines)
 
 
@@ -155,21 +233,21 @@ def highlights_markdown(annotations: Iterable[Annotation]) -> str:
 
 def article_markdown(item: ExportItem, *, include_text: bool = True) -> str:
     """The whole Markdown file for one article."""
-    parts = [front_matter(item), "", f"# {escape_markdown(item.article.title)}"]
-    if include_text and item.article.blocks:
-        parts += ["", blocks_markdown(item.article.blocks)]
+    article = item.article
+    parts = [front_matter(item), "", f"# {escape_markdown(safe.one_line(article.title))}"]
+    if include_text and article.blocks:
+        base = article.url or article.canonical_url
+        parts += ["", blocks_markdown(article.blocks, item.images, base)]
     if item.annotations:
         parts += ["", "## Highlights", "", highlights_markdown(item.annotations)]
     return "\n".join(parts) + "\n"
 
 
 def file_name(item: ExportItem) -> str:
-    """`Title.md`, made safe for every file system; the article id keeps names unique."""
-    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", item.article.title)
-    stem = " ".join(stem.split()).strip(" .")[:MAX_FILENAME_CHARS].rstrip(" .") or "Untitled"
-    if item.article_id is not None:
-        stem = f"{stem} ({item.article_id})"
-    return stem + ".md"
+    """`Title (id).md`, made safe for every file system and cut to its length limit in bytes;
+    the article id keeps names unique."""
+    suffix = ".md" if item.article_id is None else f" ({item.article_id}).md"
+    return safe.file_name(item.article.title, suffix, MAX_FILENAME_CHARS)
 
 
 # -- from a library -------------------------------------------------------------------------

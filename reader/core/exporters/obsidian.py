@@ -12,6 +12,7 @@ from reader.core.atomic import ensure_folder, write_bytes, write_text
 from reader.core.library import Library
 
 from .markdown import article_markdown, file_name, library_item
+from .safe import IMAGE_TYPES
 
 ATTACHMENTS = "attachments"
 
@@ -21,20 +22,20 @@ def export_markdown_folder(
 ) -> list[Path]:
     """Write `Title (id).md` per article, images into `attachments/`; returns the .md files.
 
-    Image links become relative paths, so the folder reads offline in any Markdown app.
+    Archived images are linked by relative path, so the folder reads offline in any Markdown
+    app; the others become plain links to where they were.
     """
     ensure_folder(directory)
     written: list[Path] = []
     for article_id in article_ids:
         item = library_item(library, article_id)
-        blocks = []
+        images: dict[str, str] = {}
         for block in item.article.blocks:
-            if block.src:
+            if block.src and block.src not in images:
                 local = _save_image(library, article_id, block.src, directory)
                 if local is not None:
-                    block = replace(block, src=local)
-            blocks.append(block)
-        item = replace(item, article=replace(item.article, blocks=tuple(blocks)))
+                    images[block.src] = local
+        item = replace(item, images=images)
         path = directory / file_name(item)
         write_text(path, article_markdown(item))
         written.append(path)
@@ -43,7 +44,7 @@ def export_markdown_folder(
 
 def _save_image(library: Library, article_id: int, src: str, directory: Path) -> str | None:
     found = library.image(article_id, src)
-    if found is None:
+    if found is None or found[1] not in IMAGE_TYPES:
         return None
     data, mime = found
     extension = mimetypes.guess_extension(mime) or ".img"

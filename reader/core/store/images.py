@@ -13,10 +13,14 @@ def find(conn: sqlite3.Connection, article_id: int, url: str) -> tuple[bytes, st
     """(bytes, content type) of the image a block's `src` names, absolute or relative to the
     article's URL."""
     base = value(conn, "SELECT url FROM articles WHERE id = ?", [article_id]) or ""
+    try:
+        absolute = urljoin(str(base), url)
+    except ValueError:  # an address that does not parse (an unclosed IPv6 bracket)
+        absolute = url
     found = rows(
         conn,
         "SELECT data, content_type FROM images WHERE article_id = ? AND url IN (?, ?)",
-        [article_id, url, urljoin(str(base), url)],
+        [article_id, url, absolute],
     )
     return (bytes(found[0][0]), str(found[0][1])) if found else None
 
