@@ -42,13 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     width, height = _size(args.size)
 
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from reader.core.errors import ReadmarkError
     from reader.core.library import Library
     from reader.core.paths import data_dir, library_path
+    from reader.core.textsafe import terminal_text
     from reader.ui.controllers import ArticleLoader
     from reader.ui.main_window import MainWindow
+    from reader.ui.rich_text import show_error_box
     from reader.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -66,9 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             first_id = library.add_source(args.source)
     except ReadmarkError as exc:
         if args.screenshot:
-            print(f"readmark: {exc}", file=sys.stderr)
+            print(f"readmark: {terminal_text(str(exc))}", file=sys.stderr)
             return 1
-        QMessageBox.critical(None, "Readmark", str(exc))
+        show_error_box(None, "Readmark", str(exc))
         return 1
 
     tasks = TaskRunner()

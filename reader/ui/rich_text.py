@@ -22,7 +22,7 @@ from PySide6.QtGui import (
     QTextFormat,
     QTextLength,
 )
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from reader.core.textsafe import clean_text
 
@@ -63,6 +63,14 @@ def window_title(text: str) -> str:
 def action_text(text: str) -> str:
     """`text` for a menu item or button: `&` stays an ampersand, not a shortcut marker."""
     return shown(text).replace("&", "&&")
+
+
+def show_error_box(parent: QWidget | None, title: str, text: str) -> None:
+    """A modal error whose text (a path, a server's words) is shown as plain text."""
+    box = QMessageBox(QMessageBox.Icon.Critical, window_title(title), shown(text))
+    box.setParent(parent, box.windowFlags())
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
 
 
 class InertDocument(QTextDocument):

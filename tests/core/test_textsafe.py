@@ -93,7 +93,9 @@ def test_the_terminal_gate_makes_every_control_visible() -> None:
     assert not RAW_CONTROL.search(encoded) and json.loads(encoded) == {"t": "x\x7f\x9b\x1b"}
 
 
-def test_imports_bring_in_clean_titles_tags_quotes_and_notes(tmp_path: Path) -> None:
+def test_imports_bring_in_clean_titles_tags_quotes_and_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     export = tmp_path / "wallabag.json"
     entry = {
         "title": HOSTILE_TITLE,
@@ -102,10 +104,14 @@ def test_imports_bring_in_clean_titles_tags_quotes_and_notes(tmp_path: Path) -> 
         "content": f"<h1>Tides</h1><p>{WORDS}</p>",
         "annotations": [{"quote": "twice a day\x1b", "text": "note\x1b]52;c;Zm9v\x07 here"}],
     }
-    export.write_text(json.dumps([entry]), encoding="utf-8")
+    bad = {"title": "x", "url": "ftp://example.org/\x1b]0;owned\x07\x9b2J", "content": None}
+    export.write_text(json.dumps([entry, bad]), encoding="utf-8")
     data = tmp_path / "data"
-    code = main(["--data-dir", str(data), "import", str(export), "--quiet", "--no-entities"])
+    code = main(["--data-dir", str(data), "import", str(export), "--no-entities", "--no-images"])
     assert code == 0
+    captured = capsys.readouterr()
+    assert "failed\tftp://example.org/]0;owned2J" in captured.out
+    assert not RAW_CONTROL.search(captured.out + captured.err.replace("\r", ""))
     with Library(data / "library.sqlite3") as library:
         [summary] = library.list_articles()
         saved = library.get(summary.id)

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication, QLabel, QToolTip
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolTip
 
 from reader.ui.library_model import ArticleIdRole
-from reader.ui.rich_text import note_document, note_html, shown
+from reader.ui.rich_text import note_document, note_html, show_error_box, shown
 
 ZERO = '<img src="/dev/zero">'
 PIECES = [
@@ -203,3 +203,15 @@ def test_a_title_and_a_note_of_image_tags_are_shown_literally(
     assert_labels_plain(window)
     QToolTip.hideText()
     QApplication.processEvents()
+
+
+def test_an_error_box_shows_its_text_as_written(qtbot, monkeypatch) -> None:
+    seen: list[tuple[Qt.TextFormat, str]] = []
+
+    def exec_(box: QMessageBox) -> int:
+        seen.append((box.textFormat(), box.text()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    show_error_box(None, "Readmark", f"The library at /tmp/{ZERO} cannot be opened.\x1b[2J")
+    assert seen == [(Qt.TextFormat.PlainText, f"The library at /tmp/{ZERO} cannot be opened.[2J")]
