@@ -6,12 +6,12 @@ the facade the GUI, the CLI and scripts call.
 
 # No `from __future__ import annotations` here: it would shadow the `annotations` submodule.
 
+from reader.core.failures import database_error
 from reader.core.store.db import (
     BUSY_TIMEOUT_MS,
     MIGRATIONS_TABLE,
     WRITE_ATTEMPTS,
     check_library_file,
-    database_error,
     is_busy,
     open_database,
     rows,

@@ -6,8 +6,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import reader.core.store.annotations as annotations
-import reader.core.store.entities as entities
+import reader.core.store.annotations as annotation_rows
+import reader.core.store.entities as entity_rows
 from reader.core.models import MATCH_END, MATCH_START, ArticleSummary, SearchHit
 from reader.core.query import Where, build_where, parse
 from reader.core.store.db import rows, value
@@ -278,8 +278,8 @@ def purge(conn: sqlite3.Connection, article_id: int) -> None:
     """Delete the article for good; call inside a write transaction."""
     # Children first, while the article row exists: their triggers keep the entity counts
     # and the search index exact.
-    entities.clear(conn, article_id)
-    annotations.delete_for_article(conn, article_id)
+    entity_rows.clear(conn, article_id)
+    annotation_rows.delete_for_article(conn, article_id)
     for table in ("article_tags", "images", "text_versions"):
         conn.execute(f"DELETE FROM {table} WHERE article_id = ?", [article_id])
     conn.execute("DELETE FROM articles WHERE id = ?", [article_id])
@@ -299,7 +299,7 @@ def stats(conn: sqlite3.Connection) -> dict[str, int | float]:
     result["trash"] = int(value(conn, "SELECT count(*) FROM articles WHERE deleted_at IS NOT NULL"))
     for table in ("tags", "annotations", "images"):
         result[table] = int(value(conn, f"SELECT count(*) FROM {table}"))
-    result["entities"] = entities.count_in_use(conn)
+    result["entities"] = entity_rows.count_in_use(conn)
     page_size = int(value(conn, "PRAGMA page_size"))
     pages = int(value(conn, "PRAGMA page_count")) - int(value(conn, "PRAGMA freelist_count"))
     result["file_bytes"] = page_size * pages

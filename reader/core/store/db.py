@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
+from sqlite_utils import Database as Database  # re-exported: the facade types its handle
 
 from reader.core.errors import LibraryError, NewerLibraryError, ReadOnlyLibraryError
 from reader.core.failures import SQLITE_NOTADB, database_error, folder_is_read_only, primary_code
