@@ -72,3 +72,18 @@ def test_a_charset_that_reads_ascii_differently_is_never_honoured(charset: str) 
     article = article_from_html(decode_bytes(page))
     assert "+ADw-script+AD4-alert(1)" in article.text
     assert "<script>" not in article.text
+
+
+def test_scanning_a_two_megabyte_tag_holds_no_more_than_a_few_copies_of_it() -> None:
+    import tracemalloc
+
+    markup = _page("<p " + " ".join(f'a{i}="v"' for i in range(200_000)) + ">Kept.</p>")
+    tracemalloc.start()
+    try:
+        repaired, repairs = repair_markup(markup)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert repairs.attributes == 200_000 - MAX_ATTRIBUTES
+    assert "Kept." in repaired
+    assert peak < 12 * len(markup)  # the strings of the attributes, not a stack per character

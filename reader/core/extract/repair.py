@@ -31,8 +31,13 @@ _NOT_NESTING = frozenset(_NOT_NESTING_NAMES.split())
 # HTML5 void elements libxml2's HTML4 parser treats as containers.
 HTML5_VOID = ("embed", "source", "track", "wbr", "keygen", "param")
 
-# Quoted attribute values may hold "<" and ">" (an inline SVG as a data: URL).
-_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,40})((?:[^<>"']|"[^"]*"|'[^']*')*)>""")
+# A value quoted after "=" may hold "<" and ">" (an inline SVG as a data: URL); a quote anywhere
+# else is an ordinary character, as in HTML's tokenizer. Possessive throughout: nothing to
+# backtrack into, so a 2 MB tag costs no stack of saved positions.
+_TAG = re.compile(
+    r"""<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,40})"""
+    r"""((?:[^<>"'=]++|=\s*+"[^"]*+"|=\s*+'[^']*+'|[="'])*+)>"""
+)
 _ATTRIBUTE = re.compile(r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]*))?""")
 _RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "plaintext")
 

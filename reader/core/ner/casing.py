@@ -52,7 +52,7 @@ _SENTENCE_BREAK = frozenset('.!?:;"“”—–(')
 MAX_NAME_WORDS = 12
 MAX_WORD_CHARS = 64
 _CAPITAL_RUN = re.compile(
-    rf"(?<![\w'’&.-])[^\W\d_a-z][\w'’&.-]*(?: [^\W\d_a-z][\w'’&.-]*){{{MAX_NAME_WORDS},}}"
+    rf"(?<![\w'’&.-])[^\W\d_a-z][\w'’&.-]*+(?: [^\W\d_a-z][\w'’&.-]*+){{{MAX_NAME_WORDS},}}+"
     rf"|\S{{{MAX_WORD_CHARS + 1},}}"
 )
 
