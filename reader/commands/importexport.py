@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.core.bulk import FetchPolicy, ImportReport, Progress, import_file
-from reader.core.errors import ReadmarkError
+from reader.core.exporters import EXPORTERS, export, selected_ids
 from reader.core.importers import FORMATS
 from reader.core.library import Library
 from reader.core.paths import library_path
@@ -18,7 +18,7 @@ from reader.core.paths import library_path
 from .common import one_line
 
 IMPORT_FORMATS = ["auto", *FORMATS]
-EXPORT_FORMATS = ["json", "markdown", "html", "epub", "pdf"]
+EXPORT_FORMATS = list(EXPORTERS)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,48 +107,6 @@ def _print_report(report: ImportReport, csv_path: str | None) -> None:
     if csv_path:
         report.save_csv(Path(csv_path))
         print(f"report saved to {csv_path}")
-
-
-def selected_ids(library: Library, query: str | None, ids: list[int] | None) -> list[int]:
-    if ids:
-        for article_id in ids:
-            library.get(article_id)  # a clear error for an unknown id
-        return ids
-    if not query:
-        return library.live_ids()
-    found: list[int] = []
-    offset = 0
-    while True:
-        page = library.list_articles(500, offset, filter=query, sort="oldest")
-        found += [summary.id for summary in page]
-        if len(page) < 500:
-            return found
-        offset += 500
-
-
-def export(library: Library, fmt: str, dest: Path, ids: list[int]) -> int:
-    """Write `ids` to `dest` as `fmt`; returns how many articles went out."""
-    if fmt == "json":
-        from reader.core.exporters.library_json import export_json
-
-        return export_json(library, dest, ids)
-    if not ids:
-        raise ReadmarkError("No article matches; nothing was exported.")
-    if fmt == "markdown":
-        from reader.core.exporters.obsidian import export_markdown_folder
-
-        return len(export_markdown_folder(library, dest, ids))
-    if fmt == "html":
-        from reader.core.exporters.html import export_html
-
-        return export_html(library, dest, ids)
-    if fmt == "epub":
-        from reader.core.exporters.epub import export_epub
-
-        return export_epub(library, dest, ids)
-    from reader.ui.pdf_export import export_pdf  # Qt only here: the core never needs it
-
-    return export_pdf(library, dest, ids)
 
 
 def run_export(args: argparse.Namespace) -> int:

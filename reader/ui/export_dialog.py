@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.commands.importexport import export, selected_ids
 from reader.core.errors import ReadmarkError
+from reader.core.exporters import export, selected_ids
 from reader.core.library import Library
 from reader.ui.rich_text import plain_label
 

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from reader.core.textsafe import clean_text
+from reader.render.inert import InertDocument
 
 # `![alt](src)`, `![alt][ref]`, `![alt][]` and `![alt]` (a shortcut reference) all become images.
 _INLINE_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
@@ -71,13 +72,6 @@ def show_error_box(parent: QWidget | None, title: str, text: str) -> None:
     box.setParent(parent, box.windowFlags())
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.exec()
-
-
-class InertDocument(QTextDocument):
-    """A document that loads no resource: only what was added to it with `addResource`."""
-
-    def loadResource(self, kind: int, name: QUrl) -> object:  # noqa: N802 - Qt override
-        return None
 
 
 def inert_markdown(note: str) -> str:

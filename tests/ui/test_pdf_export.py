@@ -12,7 +12,7 @@ from reader.cli import main
 from reader.core.exporters.html import document_html, library_html_item
 from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind
-from reader.ui import pdf_export
+from reader.render import pdf as pdf_export
 
 WORDS = "The tide came in over the flats faster than a horse could run, and the bells rang. " * 5
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from reader.core.atomic import replacing
 from reader.core.library import Library
+from reader.core.textsafe import clean_text
 
 from . import safe
 from .html import HtmlArticle, _language, article_section, library_html_item
@@ -63,7 +64,7 @@ def _title(title: str) -> str:
 
 def chapter_xhtml(item: HtmlArticle, body: str) -> str:
     lang = _language(item.article.lang)
-    return safe.clean_text(
+    return clean_text(
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" '
         f'lang="{lang}" xml:lang="{lang}">\n<head><meta charset="utf-8"/>'

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from reader.core.atomic import write_text
 from reader.core.library import Library
 from reader.core.models import Annotation, Article, Block, BlockKind
+from reader.core.textsafe import clean_text
 
 from . import safe
 
@@ -279,7 +280,7 @@ def document_html(
         f"<title>{escape(safe.one_line(heading))}</title>\n<style>{STYLE}</style>\n</head>\n"
         f"<body>\n{body}\n</body>\n</html>\n"
     )
-    return safe.clean_text(page)
+    return clean_text(page)
 
 
 def library_html_item(library: Library, article_id: int) -> HtmlArticle:

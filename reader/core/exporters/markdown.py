@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from reader.core.annotations import current_annotations, in_text_order, reanchor_stale
 from reader.core.atomic import ensure_folder, write_text
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity
+from reader.core.textsafe import clean_text
 
 from . import safe
 
@@ -77,9 +78,9 @@ def front_matter(item: ExportItem) -> str:
     if by_label:
         lines.append("entities:")
         for label in sorted(by_label):
-            names = ", ".join(_yaml(n) for n in by_label[label])
+            listed = ", ".join(_yaml(n) for n in by_label[label])
             key = label if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", label) else _yaml(label)
-            lines.append(f"  {key}: [{names}]")
+            lines.append(f"  {key}: [{listed}]")
     else:
         lines.append("entities: {}")
     lines.append("---")
@@ -93,7 +94,7 @@ _LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+(?=[.)]))", re.MULTILINE)
 def escape_markdown(text: str) -> str:
     """`text` shown as it is by any Markdown reader (a backslash before punctuation is always
     read as that punctuation, so escaping more than needed changes nothing)."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", safe.clean_text(text))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", clean_text(text))
     return _LINE_START.sub(_escape_line_start, escaped)
 
 
@@ -106,7 +107,7 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 def code_span(text: str) -> str:
     """`text` as inline code: a fence one backtick longer than any run inside it."""
-    text = " ".join(safe.clean_text(text).split("\n"))
+    text = " ".join(clean_text(text).split("\n"))
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     padded = f" {text} " if text.startswith("`") or text.endswith("`") else text
@@ -164,7 +165,7 @@ def _table_cell(cell: str) -> str:
 
 
 def _code_block(text: str) -> str:
-    text = safe.clean_text(text)
+    text = clean_text(text)
     longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
     fence = "`" * (longest + 1)
     return f"{fence}\n{text}\n{fence}"

@@ -63,7 +63,7 @@ def document_base(root: lxml.html.HtmlElement, url: str | None) -> str | None:
         href = (base.get("href") or "").strip()
         if href:
             try:
-                return urljoin(url or "", href)
+                return urljoin(url or "", str(href))
             except ValueError:
                 return url
     return url

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import requests
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -337,7 +337,9 @@ class _GuardedMixin:
                 last = ConnectTimeoutError(self, f"Connection to {host} timed out.")
                 last.__cause__ = exc
             except OSError as exc:
-                last = NewConnectionError(self, f"Failed to establish a new connection: {exc}")
+                last = NewConnectionError(
+                    cast(HTTPConnection, self), f"Failed to establish a new connection: {exc}"
+                )
                 last.__cause__ = exc
             else:
                 if guard.deadline is not None:
@@ -387,7 +389,7 @@ class GuardedAdapter(requests.adapters.HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {  # type: ignore[attr-defined]
+        self.poolmanager.pool_classes_by_scheme = {
             "http": _GuardedHTTPPool,
             "https": _GuardedHTTPSPool,
         }

@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lxml import html as lxml_html
 
@@ -84,7 +85,8 @@ def parse_legacy_html(text: str) -> list[ImportItem]:
     root = lxml_html.fromstring(text or "<html></html>")
     items: list[ImportItem] = []
     archived = False
-    for element in root.iter("h1", "a"):
+    # lxml's stubs type iter() as plain elements; these come from an HTML tree.
+    for element in cast("Iterator[lxml_html.HtmlElement]", root.iter("h1", "a")):
         if element.tag == "h1":
             archived = "archive" in element.text_content().lower()
             continue

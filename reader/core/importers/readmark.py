@@ -13,7 +13,7 @@ import math
 import zlib
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from reader.core.fetch import MAX_DECOMPRESSED_BYTES
 from reader.core.models import BlockKind
@@ -52,7 +52,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

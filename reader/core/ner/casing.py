@@ -153,8 +153,8 @@ def for_tagging(text: str, names: frozenset[str]) -> str:
         return "".join(out)
     dateline = _DATELINE.match(text)
     if dateline:
-        words = dateline.group(1)
-        if words not in names:
-            titled = " ".join(w[0] + w[1:].lower() for w in words.split(" "))
-            return _same_length(words, titled) + text[dateline.end(1) :]
+        capitals = dateline.group(1)
+        if capitals not in names:
+            titled = " ".join(w[0] + w[1:].lower() for w in capitals.split(" "))
+            return _same_length(capitals, titled) + text[dateline.end(1) :]
     return text

@@ -527,7 +527,7 @@ def _context_votes(text: str, spans: Sequence[Span], tails: dict[str, list[str]]
         if label not in ("ORG", "GPE", "LAW", "FAC"):
             continue
         short = _SHORT_FORM_AFTER.match(text, end)
-        if short:
+        if short and short.lastindex is not None:
             name = short.group(1) or short.group(2) or short.group(3)
             if (short.group(2) or label != "ORG") and _initials(text[start:end]) != name:
                 continue  # ", or X" and "(X)" after a place name the same thing only as initials

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("readmark")
@@ -12,7 +14,9 @@ migrations = Migrations("readmark")
 
 @migrations(name="m001_articles")
 def m001_articles(db: Database) -> None:
-    db["articles"].create(
+    # Typing only: db[name] may be a view for mypy; this step creates the table itself.
+    articles = cast(Table, db["articles"])
+    articles.create(
         {
             "id": int,
             "url": str,
@@ -42,9 +46,9 @@ def m001_articles(db: Database) -> None:
         not_null={"title", "content", "text", "added_at"},
         defaults={"read_progress": 0.0, "archived": 0, "favorite": 0, "word_count": 0},
     )
-    db["articles"].create_index(["canonical_url"], unique=True)
-    db["articles"].create_index(["content_hash"])
-    db["articles"].create_index(["added_at"])
+    articles.create_index(["canonical_url"], unique=True)
+    articles.create_index(["content_hash"])
+    articles.create_index(["added_at"])
 
 
 # -- version 2 ------------------------------------------------------------------------------

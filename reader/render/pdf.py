@@ -31,7 +31,7 @@ from reader.core.atomic import replacing
 from reader.core.errors import ExportWriteError, ReadmarkError
 from reader.core.exporters.html import document_html, library_html_item
 from reader.core.library import Library
-from reader.ui.rich_text import InertDocument
+from reader.render.inert import InertDocument
 
 PDF_RESOLUTION_DPI = 300
 MARGINS_MM = 18.0

@@ -1,0 +1,1 @@
+"""Rendering with Qt but without widgets (PDF), so the CLI can use it without the window."""
