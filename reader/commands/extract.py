@@ -67,7 +67,7 @@ def article_markdown(article: Article) -> str:
     meta = [p for p in (article.byline, article.site_name, article.published) if p]
     if meta:
         lines += [f"*{escape_markdown(' · '.join(meta))}*", ""]
-    lines.append(blocks_markdown(article.blocks))
+    lines.append(blocks_markdown(article.blocks, base=article.url))  # relative links resolve
     return "\n".join(lines).rstrip() + "\n"
 
 
