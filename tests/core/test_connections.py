@@ -61,14 +61,18 @@ def test_one_library_used_from_many_threads_gives_each_its_own_connection(tmp_pa
     library = Library(path)
     seen: dict[str, object] = {}
     errors: list[BaseException] = []
+    # All four stay alive until each has its connection: a finished thread's id may be reused.
+    together = threading.Barrier(4, timeout=120)
 
     def worker(name: str) -> None:
         try:
+            together.wait()
             for n in range(25):
                 library.add_article(article(n, name), tags=[name])
             seen[name] = library.db
             assert library.db is seen[name]  # reused within the thread
             assert library.count(f"tag:{name}") == 25
+            together.wait()
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
