@@ -219,3 +219,27 @@ def test_no_import_circles_beyond_the_known_ones() -> None:
     assert [c for c in circles if c not in KNOWN_CIRCLES] == []
     # A circle that is gone must leave the list, so it cannot come back unnoticed.
     assert [c for c in KNOWN_CIRCLES if c not in circles] == []
+
+
+def test_the_core_has_no_circle_even_through_lazy_or_typing_imports() -> None:
+    # A circle hidden behind `if TYPE_CHECKING:` or an import inside a function still makes two
+    # modules one: neither can be read, tested or moved without the other. In the core, where
+    # nothing forces it, no such circle is allowed (the import graph already sees lazy imports).
+    known, edges = _graph()
+    core = {m for m in known if _in_layer(m, "reader.core")}
+    inner = [
+        Edge(e.source, e.target, e.line, typing_only=False)
+        for e in edges
+        if e.source in core
+        and e.target in core
+        and not (e.target.startswith(e.source + ".") or e.source.startswith(e.target + "."))
+    ]
+    assert _circles(core, inner) == []
+
+
+def test_the_strict_circle_search_sees_a_typing_only_circle() -> None:
+    known, _ = _graph()
+    assert "reader.core.anchoring" in known and "reader.core.highlights" in known
+    hidden = [Edge("a", "b", 1, False), Edge("b", "a", 1, True)]
+    strict = [Edge(e.source, e.target, e.line, typing_only=False) for e in hidden]
+    assert _circles({"a", "b"}, strict) == [("a", "b")]

@@ -6,16 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from reader.core.annotations import (
-    COLORS,
-    current_annotations,
-    find_quote,
-    library_reanchor,
-    new_annotation,
-    reanchor_stale,
-)
+from reader.core.anchoring import COLORS, find_quote, new_annotation
 from reader.core.errors import ReadmarkError
 from reader.core.exporters import markdown, webannotation
+from reader.core.highlights import current_annotations, reanchor_stale
 from reader.core.library import Library
 from reader.core.models import Annotation
 
@@ -53,9 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _open(args: argparse.Namespace) -> Library:
-    library = open_library(args)
-    library.reanchor = library_reanchor
-    return library
+    return open_library(args)  # a Library places highlights on every text change by default
 
 
 def run_highlight(args: argparse.Namespace) -> int:

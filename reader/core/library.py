@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import reader.core.store.annotations as annotation_rows
 from reader.core import fetch
+from reader.core.anchoring import library_reanchor
 from reader.core.errors import LibraryError
 from reader.core.extract import extract
 from reader.core.fetch.images import (  # noqa: F401 (re-exported: callers import them from here)
@@ -221,12 +222,8 @@ class Library:
         self.path = path
         self.recognise = recognise
         self.fetch_image = fetch_image
-        if reanchor is None:
-            # Highlights follow every change of an article's text, whoever changes it.
-            from reader.core.annotations import library_reanchor
-
-            reanchor = library_reanchor
-        self.reanchor = reanchor
+        # Highlights follow every change of an article's text, whoever changes it.
+        self.reanchor = reanchor or library_reanchor
         self._closed = False
         connections.acquire(path)
 

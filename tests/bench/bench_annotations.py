@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from reader.core.annotations import (
+from reader.core.anchoring import (
     edit_budget,
     levenshtein,
     locate,

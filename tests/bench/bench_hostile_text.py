@@ -58,7 +58,7 @@ def main() -> int:
     start = text.index("twice a day")
     mention = Mention(start, start + 5, "PERSON", "person:zero")
     library.set_entities(article_id, [mention], [Entity("person:zero", "PERSON", ZERO)])
-    from reader.core.annotations import new_annotation
+    from reader.core.anchoring import new_annotation
 
     note = f"{ZERO} ![a][z] ![b](/dev/zero)\n\n[z]: /dev/zero"
     library.add_annotation(article_id, new_annotation(text, start, start + 11, note=note))

@@ -12,7 +12,7 @@ from xml.dom import minidom
 import pytest
 
 from reader.cli import main
-from reader.core.annotations import new_annotation
+from reader.core.anchoring import new_annotation
 from reader.core.bulk import import_file
 from reader.core.exporters.epub import export_epub
 from reader.core.exporters.html import export_html

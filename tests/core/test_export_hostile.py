@@ -14,7 +14,7 @@ import pytest
 from lxml import html as lxml_html
 
 from reader.cli import main
-from reader.core.annotations import new_annotation
+from reader.core.anchoring import new_annotation
 from reader.core.exporters import safe
 from reader.core.exporters.epub import export_epub
 from reader.core.exporters.html import export_html

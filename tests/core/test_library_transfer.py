@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.annotations import new_annotation
+from reader.core.anchoring import new_annotation
 from reader.core.bulk import FetchPolicy, import_file
 from reader.core.exporters.library_json import export_json
 from reader.core.library import Library

@@ -258,7 +258,7 @@ def test_add_killed_at_random_moments_keeps_every_committed_article(tmp_path: Pa
 
 def source_library(path: Path, base_url: str, count: int) -> dict[str, dict[str, object]]:
     """A library worth exporting: tagged, highlighted articles with addresses; by URL."""
-    from reader.core.annotations import new_annotation
+    from reader.core.anchoring import new_annotation
 
     library = Library(path)
     try:
@@ -464,7 +464,7 @@ def assert_url_import_whole(path: Path, urls: list[str]) -> list[str]:
 def test_reextraction_killed_at_random_moments_keeps_text_and_highlights_together(
     tmp_path: Path,
 ) -> None:
-    from reader.core.annotations import new_annotation
+    from reader.core.anchoring import new_annotation
 
     data_dir = tmp_path / "data"
     path = data_dir / LIBRARY_NAME

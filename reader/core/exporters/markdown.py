@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.core.annotations import current_annotations, in_text_order, reanchor_stale
+from reader.core.anchoring import in_text_order
 from reader.core.atomic import ensure_folder, write_text
+from reader.core.highlights import current_annotations, reanchor_stale
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity
 from reader.core.textsafe import clean_text
 

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from reader.core.annotations import COLORS, DEFAULT_COLOR, new_id, reanchor, reanchor_stale
+from reader.core.anchoring import COLORS, DEFAULT_COLOR, new_id, reanchor
 from reader.core.errors import ReadmarkError
+from reader.core.highlights import reanchor_stale
 from reader.core.models import Annotation
 
 if TYPE_CHECKING:

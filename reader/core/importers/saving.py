@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from reader.core import annotations as anchoring
+from reader.core import anchoring
 from reader.core.library import Library
 from reader.core.migrations import domain_key
 from reader.core.models import Annotation, Article, Block, RawPage

@@ -7,7 +7,7 @@ import random
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from reader.core.annotations import edit_budget, levenshtein, new_annotation, reanchor_all
+from reader.core.anchoring import edit_budget, levenshtein, new_annotation, reanchor_all
 from reader.core.models import Annotation
 
 

@@ -10,8 +10,7 @@ import pytest
 
 from reader import cli
 from reader.core import library as library_module
-from reader.core.annotations import (
-    current_annotations,
+from reader.core.anchoring import (
     edit_budget,
     find_quote,
     in_text_order,
@@ -22,6 +21,7 @@ from reader.core.annotations import (
     reattach,
 )
 from reader.core.exporters import markdown, webannotation
+from reader.core.highlights import current_annotations
 from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind, Entity
 from reader.core.paths import library_path
