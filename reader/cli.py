@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "reader.commands.library",
     "reader.commands.importexport",
     "reader.commands.backup",
+    "reader.commands.serve",
 ]
 
 
