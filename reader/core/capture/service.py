@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from reader.core.annotations import find_quote, new_annotation
+from reader.core.anchoring import find_quote, new_annotation
 from reader.core.errors import ExtractionError, ReadmarkError
 from reader.core.extract import extract
 from reader.core.fetch.images import fetch_images
