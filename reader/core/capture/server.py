@@ -62,6 +62,7 @@ class _RefusedError(Exception):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default 5 resets a burst of captures from several tabs
     # Restarting right after a stop must find the port free (TIME_WAIT); on Windows the option
     # would let a second server share the port, so it stays off there.
     allow_reuse_address = sys.platform != "win32"
@@ -104,7 +105,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_TIMEOUT_S
     server_version = f"Readmark/{__version__}"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        return self.server_version
 
     # -- routing --------------------------------------------------------------------------
 
