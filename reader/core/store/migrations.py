@@ -400,3 +400,47 @@ def m311_import_job_owner(db: Database) -> None:
     db.execute("ALTER TABLE import_jobs ADD COLUMN owner_host TEXT")
     db.execute("ALTER TABLE import_jobs ADD COLUMN heartbeat_at TEXT")
     db.execute("UPDATE import_jobs SET state = 'interrupted' WHERE state = 'running'")
+
+
+@migrations(name="m600_feeds")
+def m600_feeds(db: Database) -> None:
+    # Subscriptions, every entry each feed has listed (so an entry is saved once, whatever its
+    # feed does later, and a refresh that was killed resumes without doubling anything), and
+    # the rules run on new entries.
+    db.execute(
+        "CREATE TABLE feeds ("
+        " id INTEGER PRIMARY KEY,"
+        " url TEXT NOT NULL UNIQUE,"
+        " title TEXT NOT NULL DEFAULT '',"
+        " site_url TEXT NOT NULL DEFAULT '',"
+        " folder TEXT NOT NULL DEFAULT '',"
+        " every_s INTEGER NOT NULL DEFAULT 3600,"
+        " etag TEXT NOT NULL DEFAULT '',"
+        " last_modified TEXT NOT NULL DEFAULT '',"
+        " added_at TEXT NOT NULL,"
+        " checked_at TEXT NOT NULL DEFAULT '',"
+        " ok_at TEXT NOT NULL DEFAULT '',"
+        " last_error TEXT NOT NULL DEFAULT '',"
+        " dead INTEGER NOT NULL DEFAULT 0)"
+    )
+    db.execute(
+        "CREATE TABLE feed_items ("
+        " feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+        " guid TEXT NOT NULL,"
+        " url TEXT NOT NULL DEFAULT '',"
+        " article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+        " status TEXT NOT NULL,"
+        " reason TEXT NOT NULL DEFAULT '',"
+        " seen_at TEXT NOT NULL,"
+        " PRIMARY KEY (feed_id, guid))"
+    )
+    db.execute("CREATE INDEX feed_items_article ON feed_items(article_id)")
+    db.execute(
+        "CREATE TABLE feed_rules ("
+        " id INTEGER PRIMARY KEY,"
+        " feed_id INTEGER REFERENCES feeds(id) ON DELETE CASCADE,"
+        " query TEXT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " value TEXT NOT NULL DEFAULT '',"
+        " created_at TEXT NOT NULL)"
+    )
