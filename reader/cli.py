@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "reader.commands.importexport",
     "reader.commands.backup",
     "reader.commands.serve",
+    "reader.commands.feeds",
 ]
 
 
