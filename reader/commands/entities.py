@@ -7,8 +7,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from reader.core import entities as stage
 from reader.core import fetch
-from reader.core.entities import EntityResult, plain_article, recognise, supports_language
+from reader.core.entities import EntityResult, plain_article, supports_language
 from reader.core.extract import decode_text, extract
 from reader.core.models import Article
 
@@ -66,7 +67,9 @@ def mentions_json(article: Article, result: EntityResult) -> list[dict[str, obje
 
 def run(args: argparse.Namespace) -> int:
     article = load_article(args)
-    result = recognise(article)
+    # Looked up at each call, not bound at import: whoever loads this module first does not fix
+    # which recogniser every later command runs.
+    result = stage.recognise(article)
     if args.format == "json":
         print_json({"text": article.text, "entities": mentions_json(article, result)})
         return 0

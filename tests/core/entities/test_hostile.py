@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Sequence
 
 from reader.core.entities import TAG_BATCH_CHARS, recognise
+from reader.core.entities.casing import masked_runs
+from reader.core.entities.document import document_pass
 from reader.core.models import Article, Block, BlockKind
-from reader.core.ner.casing import masked_runs
-from reader.core.ner.document import document_pass
 
 
 class SurfaceTagger:

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core.entities import EntityResult, entity_key, plain_article, recognise
+from reader.core.entities.casing import body_names, for_tagging
 from reader.core.models import Article, Block, BlockKind
-from reader.core.ner.casing import body_names, for_tagging
 
 
 class FakeTagger:

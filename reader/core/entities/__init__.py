@@ -1,7 +1,7 @@
 """Entity recognition: the tagger protocol, the spaCy tagger and `recognise(article)`.
 
 The model tags each block on its own (a span never crosses a block boundary); the document-level
-pass in `reader.core.ner.document` then cleans the spans and makes them agree across the article.
+pass in `document` then cleans the spans and makes them agree across the article.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from reader.core.models import Article, Block, BlockKind, Entity, Mention
-from reader.core.ner.casing import body_names, for_tagging
-from reader.core.ner.document import LinkedSpan, document_pass, normalise
-from reader.core.ner.spacy_tagger import (
+
+from .casing import body_names, for_tagging
+from .document import LinkedSpan, document_pass, normalise
+from .spacy_tagger import (
     ModelError,
     ModelIntegrityError,
     ModelMissingError,

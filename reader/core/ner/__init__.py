@@ -1,1 +1,0 @@
-"""Helpers of the entity stage: the spaCy tagger, word lists and the document-level pass."""
