@@ -51,6 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reader.ui.controllers import ArticleLoader
     from reader.ui.main_window import MainWindow
     from reader.ui.rich_text import show_error_box
+    from reader.ui.settings import UiSettings
     from reader.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -59,8 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = data_dir(args.data_dir)
     settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     if args.theme:
-        settings.setValue("typography/theme", args.theme)
-        settings.setValue("theme", args.theme)
+        UiSettings(settings).set_theme(args.theme)
     try:
         library = Library(library_path(args.data_dir))
         first_id = library.ensure_sample()

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from reader.core.errors import ReadmarkError
 from reader.core.exporters import export, selected_ids
 from reader.core.library import Library
 from reader.ui.rich_text import plain_label
+from reader.ui.tasks import TaskRunner
 
 FORMATS = {
     "json": ("Whole library as JSON (imports back)", "JSON (*.json)", ".json"),
@@ -41,12 +43,16 @@ class ExportDialog(QDialog):
     exported = Signal(int, str)
     export_failed = Signal(str)
 
-    def __init__(self, library_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, library_path: Path, parent: QWidget | None = None, tasks: TaskRunner | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.resize(560, 220)
         self.library_path = library_path
-        self._thread: threading.Thread | None = None
+        self._finished = threading.Event()  # the worker is done (its result may be on its way)
+        self._finished.set()
+        self._tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
         self.format_box = QComboBox()
         for key, (name, _filter, _suffix) in FORMATS.items():
             self.format_box.addItem(name, key)
@@ -111,26 +117,38 @@ class ExportDialog(QDialog):
         self.status_label.setText("Exporting…")
         if fmt == "pdf":
             # Qt lays the pages out; that stays on the GUI thread.
-            self._run(fmt, dest, query)
+            try:
+                count = self._run(fmt, dest, query)
+            except (ReadmarkError, OSError) as exc:
+                self.export_failed.emit(str(exc))
+            else:
+                self.exported.emit(count, str(dest))
             return
-        self._thread = threading.Thread(
-            target=self._run, args=(fmt, dest, query), name="readmark-export", daemon=True
-        )
-        self._thread.start()
+        self._finished = finished = threading.Event()
+
+        def work() -> int:
+            try:
+                return self._run(fmt, dest, query)
+            finally:
+                finished.set()
+
+        def done(count: int) -> None:
+            if isValid(self):  # closed and deleted meanwhile: nobody is reading
+                self.exported.emit(count, str(dest))
+
+        def failed(exc: BaseException) -> None:
+            if isValid(self):
+                known = isinstance(exc, ReadmarkError | OSError)
+                self.export_failed.emit(str(exc) if known else f"{type(exc).__name__}: {exc}")
+
+        self._tasks.run(work, on_done=done, on_error=failed)
 
     def wait(self, timeout_s: float = 30.0) -> bool:
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-        return self._thread is None or not self._thread.is_alive()
+        return self._finished.wait(timeout_s)
 
-    def _run(self, fmt: str, dest: Path, query: str | None) -> None:
-        try:
-            with Library(self.library_path) as library:
-                count = export(library, fmt, dest, selected_ids(library, query, None))
-        except (ReadmarkError, OSError) as exc:
-            self.export_failed.emit(str(exc))
-        else:
-            self.exported.emit(count, str(dest))
+    def _run(self, fmt: str, dest: Path, query: str | None) -> int:
+        with Library(self.library_path) as library:
+            return export(library, fmt, dest, selected_ids(library, query, None))
 
     def _on_exported(self, count: int, dest: str) -> None:
         self.export_button.setEnabled(True)

@@ -1,8 +1,8 @@
 """The Import dialog: pick an export file, watch counts and rate, cancel, read and save the report.
 
-The import runs on a worker thread with its own library connection (SQLite connections belong
-to one thread); progress and the final report come back through this dialog's signals, which Qt
-delivers on the GUI thread.
+The import runs through the window's `TaskRunner` with its own library connection (SQLite
+connections belong to one thread); progress comes back through this dialog's `progressed`
+signal, which Qt delivers on the GUI thread, and the report through the runner's callback.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -29,12 +28,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from reader.core.bulk import FetchPolicy, ImportReport, Progress, import_file
 from reader.core.errors import ReadmarkError
 from reader.core.importers import FORMATS
 from reader.core.library import Library
+from reader.ui import actions
 from reader.ui.rich_text import plain_label, tooltip
+from reader.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from reader.ui.features import FeatureContext
 
 IMPORT_FILE_FILTER = "Exports (*.zip *.csv *.html *.htm *.json *.txt);;All files (*)"
 FORMAT_NAMES = {
@@ -66,7 +71,7 @@ def progress_text(progress: Progress) -> str:
 class ImportDialog(QDialog):
     """Import a file into the library at `library_path`; `imported` carries the report."""
 
-    progressed = Signal(object)  # Progress, from the worker thread
+    progressed = Signal(object)  # Progress, emitted on the worker thread
     imported = Signal(object)  # ImportReport
     import_failed = Signal(str)
 
@@ -78,6 +83,7 @@ class ImportDialog(QDialog):
         policy: FetchPolicy | None = None,
         recognise: Callable[..., Any] | None = None,
         fetch_images: bool = True,
+        tasks: TaskRunner | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import")
@@ -88,7 +94,9 @@ class ImportDialog(QDialog):
         self.fetch_images = fetch_images
         self.report: ImportReport | None = None
         self._cancel = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._finished = threading.Event()  # the worker is done (its result may be on its way)
+        self._finished.set()
+        self._tasks = tasks if tasks is not None else TaskRunner(self, max_threads=1)
 
         self.path_edit = QLineEdit()
         self.path_edit.setPlaceholderText("Export file from Pocket, Instapaper, Omnivore…")
@@ -153,7 +161,7 @@ class ImportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return not self._finished.is_set()
 
     def start(self) -> None:
         path = Path(self.path_edit.text().strip()).expanduser()
@@ -171,10 +179,28 @@ class ImportDialog(QDialog):
         self.progress_bar.setRange(0, 0)  # busy until the file is read
         self.status_label.setText(f"Reading {path.name}…")
         fmt = str(self.format_box.currentData())
-        self._thread = threading.Thread(
-            target=self._run, args=(path, fmt, self._cancel), name="readmark-import", daemon=True
-        )
-        self._thread.start()
+        self._finished = finished = threading.Event()
+        cancel = self._cancel
+
+        def work() -> ImportReport:
+            try:
+                return self._run(path, fmt, cancel)
+            finally:
+                finished.set()
+
+        def done(report: ImportReport) -> None:
+            if isValid(self):  # closed and deleted meanwhile: nobody is reading
+                self.imported.emit(report)
+
+        def failed(exc: BaseException) -> None:
+            if not isValid(self):
+                return
+            if isinstance(exc, ReadmarkError):
+                self.import_failed.emit(str(exc))
+            else:  # the dialog must always leave its busy state
+                self.import_failed.emit(f"The import stopped: {type(exc).__name__}: {exc}")
+
+        self._tasks.run(work, on_done=done, on_error=failed)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -182,19 +208,13 @@ class ImportDialog(QDialog):
         self.status_label.setText("Stopping… what was already imported stays.")
 
     def wait(self, timeout_s: float = 30.0) -> bool:
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-        return not self.running
+        return self._finished.wait(timeout_s)
 
-    def _run(self, path: Path, fmt: str, cancel: threading.Event) -> None:
+    def _run(self, path: Path, fmt: str, cancel: threading.Event) -> ImportReport:
         # Everything here runs on the worker thread: no widget is touched, only signals.
+        library = Library(self.library_path, recognise=self.recognise)
         try:
-            library = Library(self.library_path, recognise=self.recognise)
-        except ReadmarkError as exc:
-            self.import_failed.emit(str(exc))
-            return
-        try:
-            report = import_file(
+            return import_file(
                 library,
                 path,
                 fmt,
@@ -203,12 +223,6 @@ class ImportDialog(QDialog):
                 cancel=cancel,
                 fetch_images=self.fetch_images and library.archive_images,
             )
-        except ReadmarkError as exc:
-            self.import_failed.emit(str(exc))
-        except Exception as exc:  # the dialog must always leave its busy state
-            self.import_failed.emit(f"The import stopped: {type(exc).__name__}: {exc}")
-        else:
-            self.imported.emit(report)
         finally:
             library.close()
 
@@ -267,32 +281,36 @@ class ImportDialog(QDialog):
         super().closeEvent(event)
 
 
-def install(window: Any, menu: QMenu) -> None:
-    """Add File ▸ Import… and Export… to `window` (a MainWindow with `library`)."""
-    from reader.ui.export_dialog import ExportDialog
+class ImportExport:
+    """File ▸ Import… and Export…: each opens its dialog over the window."""
 
-    def open_import() -> None:
+    def __init__(self, context: FeatureContext) -> None:
+        self.context = context
+        self.import_action = context.shell.add_action(actions.IMPORT, self.open_import)
+        self.export_action = context.shell.add_action(actions.EXPORT, self.open_export)
+
+    def open_import(self) -> None:
+        context = self.context
         # Imported articles get their entities as they are saved once the model is ready.
-        entities = getattr(window, "entities", None)
-        recognise = getattr(entities, "recogniser", None)
-        dialog = ImportDialog(window.library.path, window, recognise=recognise)
+        dialog = ImportDialog(
+            context.library.path,
+            context.shell.widget,
+            recognise=context.recogniser(),
+            tasks=context.tasks,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        pane = getattr(window, "library_pane", None)
-        if pane is not None:
-            dialog.imported.connect(
-                lambda _report: (pane.apply_query(), pane.refresh_filters(background=True))
-            )
+        dialog.imported.connect(lambda _report: context.session.articles_changed.emit())
         dialog.show()
 
-    def open_export() -> None:
-        dialog = ExportDialog(window.library.path, window)
+    def open_export(self) -> None:
+        from reader.ui.export_dialog import ExportDialog
+
+        context = self.context
+        dialog = ExportDialog(context.library.path, context.shell.widget, tasks=context.tasks)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        pane = getattr(window, "library_pane", None)
-        if pane is not None:
-            dialog.query_edit.setText(pane.query())
+        dialog.query_edit.setText(context.library_query())
         dialog.show()
 
-    window.import_action = menu.addAction("Import…")
-    window.import_action.triggered.connect(open_import)
-    window.export_action = menu.addAction("Export…")
-    window.export_action.triggered.connect(open_export)
+
+def install(context: FeatureContext) -> ImportExport:
+    return ImportExport(context)

@@ -269,6 +269,36 @@ class LibraryPane(QWidget):
             self.list_view.setCurrentIndex(index)
             self.list_view.scrollTo(index)
 
+    def drop(self, article_id: int) -> bool:
+        """Take an article out of the list and select its neighbour; False when none is left."""
+        row = self.model.row_of(article_id)
+        self.model.hide_article(article_id)
+        if not self.model.rowCount():
+            return False
+        self.select_row(min(row or 0, self.model.rowCount() - 1))
+        return True
+
+    def set_sort(self, key: str | None) -> None:
+        """Choose the sort by its key without listing again (the caller lists next)."""
+        index = self.sort_box.findData(key)
+        if index >= 0:
+            self.sort_box.blockSignals(True)
+            self.sort_box.setCurrentIndex(index)
+            self.sort_box.blockSignals(False)
+
+    def show_trash(self) -> None:
+        self.show_filter(TRASH_FILTER)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def select_next(self) -> None:
+        self.step(1)
+
+    def select_previous(self) -> None:
+        self.step(-1)
+
     def step(self, delta: int) -> None:
         """Select the next (+1) or previous (-1) article in the list."""
         current = self.list_view.currentIndex()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,28 +167,59 @@ class Typography:
         )
 
 
-SETTINGS_GROUP = "typography"
+def chrome_colours(theme: Theme) -> dict[str, str]:
+    """Palette roles of the panes around the column, by QPalette role name."""
+    return {
+        "Window": theme.chrome,
+        "Base": theme.chrome,
+        "AlternateBase": theme.page,
+        "Text": theme.text,
+        "WindowText": theme.text,
+        "ButtonText": theme.text,
+        "Button": theme.chrome,
+        "Highlight": theme.selection,
+        "HighlightedText": theme.text,
+        "PlaceholderText": theme.muted,
+        "ToolTipBase": theme.page,
+        "ToolTipText": theme.text,
+    }
 
 
-def load_typography(settings: QSettings) -> Typography:
-    """Typography remembered in `settings`; bad or missing values fall back to the defaults."""
-    default = Typography()
-    values: dict[str, object] = {}
-    for item in fields(Typography):
-        raw = settings.value(f"{SETTINGS_GROUP}/{item.name}")
-        if raw is None and item.name == "theme":
-            raw = settings.value("theme")  # older settings kept the theme at the top level
-        if raw is None:
-            continue
-        kind = type(getattr(default, item.name))
-        try:
-            values[item.name] = kind(raw)
-        except (TypeError, ValueError):
-            continue
-    return replace(default, **values).clamped()  # type: ignore[arg-type]
+def chrome_palette(base: QPalette, theme: Theme) -> QPalette:
+    """`base` with the chrome colours of `theme`."""
+    palette = QPalette(base)
+    for role, colour in chrome_colours(theme).items():
+        palette.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    return palette
 
 
-def save_typography(settings: QSettings, typography: Typography) -> None:
-    for item in fields(Typography):
-        settings.setValue(f"{SETTINGS_GROUP}/{item.name}", getattr(typography, item.name))
-    settings.setValue("theme", typography.theme)
+def chrome_stylesheet(theme: Theme) -> str:
+    """The window's style sheet for `theme`: panes, fields, buttons, menus and tooltips."""
+    return (
+        f"QMainWindow, QToolBar, QMenuBar {{ background: {theme.chrome}; border: none; }}"
+        f"QSplitter::handle {{ background: {theme.chrome}; }}"
+        f"QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ background: {theme.page};"
+        f" color: {theme.text}; border: 1px solid {theme.muted}; border-radius: 4px;"
+        " padding: 3px 6px; }"
+        f"QListView, QTreeWidget {{ background: {theme.chrome}; color: {theme.text};"
+        " border: none; }"
+        f"QToolButton {{ color: {theme.text}; padding: 3px 7px; border-radius: 4px; }}"
+        f"QToolBar::separator {{ background: {theme.muted}; width: 1px; margin: 6px 4px; }}"
+        "QToolBar { padding-right: 6px; }"
+        'QToolButton[popupMode="1"] { padding-right: 18px; }'
+        "QToolButton::menu-button { border: none; width: 14px; }"
+        "QToolButton::menu-indicator { subcontrol-position: right center; right: 3px; }"
+        f"QLabel, QCheckBox, QRadioButton {{ color: {theme.text}; }}"
+        f"QPushButton {{ color: {theme.text}; background: {theme.page};"
+        f" border: 1px solid {theme.muted}; border-radius: 4px; padding: 4px 10px; }}"
+        f"QPushButton:checked, QPushButton:hover {{ background: {theme.selection}; }}"
+        f"QPushButton:disabled {{ color: {theme.muted}; }}"
+        f"QMenu {{ background: {theme.page}; color: {theme.text}; }}"
+        f"QMenu::item:selected {{ background: {theme.selection}; }}"
+        f"QMenuBar::item {{ color: {theme.text}; }}"
+        f"QToolButton:checked {{ background: {theme.selection}; }}"
+        f"QToolButton:disabled {{ color: {theme.muted}; background: transparent; }}"
+        f"QToolButton:hover {{ background: {theme.selection}; }}"
+        f"QToolTip {{ background: {theme.page}; color: {theme.text};"
+        f" border: 1px solid {theme.muted}; padding: 4px; }}"
+    )

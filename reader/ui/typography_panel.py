@@ -12,9 +12,12 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QWidget,
+    QWidgetAction,
 )
 
 from reader.ui.theme import THEME_CHOICES, Typography
@@ -99,3 +102,17 @@ class TypographyPanel(QWidget):
             if "theme" in changes:
                 self.theme_buttons[typography.theme].setChecked(True)
             self.changed.emit(typography)
+
+
+def typography_menu(panel: TypographyPanel, parent: QWidget) -> tuple[QMenu, QToolButton]:
+    """The View ▸ Typography menu holding `panel`, and the toolbar's Aa button that opens it."""
+    menu = QMenu("Typography", parent)
+    holder = QWidgetAction(menu)
+    holder.setDefaultWidget(panel)
+    menu.addAction(holder)
+    button = QToolButton()
+    button.setText("Aa")
+    button.setToolTip("Typography and theme")
+    button.setMenu(menu)
+    button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+    return menu, button

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QTextCursor
 
 from reader.core.annotations import new_annotation
 from reader.core.models import Annotation
-from reader.ui.annotations import HIGHLIGHT_SHADES, AnnotationIdRole
+from reader.ui.highlights.look import HIGHLIGHT_SHADES, AnnotationIdRole
 from tests.ui.conftest import note_article
 
 QUOTE = "Dmitry Peskov"
@@ -181,7 +181,8 @@ def test_all_highlights_view_searches_and_opens_the_article(make_window, qtbot) 
     _highlight(window, qtbot)
     window.highlights.controller.set_note(window.library.annotations(article_id)[0].id, "spokesman")
     window.open_article(window.model.article_ids()[0])
-    window.highlights.show_all()
+    with qtbot.waitSignal(window.highlights.all_listed, timeout=10_000):
+        window.highlights.show_all()  # stale highlights are placed again in the background
     dialog = window.highlights.all_dialog
     assert dialog.list.count() == 1
     dialog.search.setText("nothing like this")
@@ -207,21 +208,25 @@ def test_highlights_export_to_web_annotation_and_import_back(
     window.highlights.controller.set_note(stored.id, "spokesman")
     target = tmp_path / "marks.jsonld"
     monkeypatch.setattr(
-        "reader.ui.annotations.QFileDialog.getSaveFileName",
+        "reader.ui.highlights.feature.QFileDialog.getSaveFileName",
         lambda *args, **kwargs: (str(target), ""),
     )
-    window.highlights.export_action.trigger()
+    with qtbot.waitSignal(window.highlights.exported, timeout=10_000):
+        window.highlights.export_action.trigger()  # written in the background
     assert '"TextQuoteSelector"' in target.read_text(encoding="utf-8")
     window.highlights.controller.delete(stored.id)
     assert window.library.annotations(article_id) == []
-    report = window.highlights.import_highlights(str(target))
+    with qtbot.waitSignal(window.highlights.imported, timeout=10_000) as imported:
+        window.highlights.import_highlights(str(target))  # read in the background
+    report = imported.args[0]
     assert report is not None and report.added == 1
     (back,) = window.library.annotations(article_id)
     assert (back.id, back.exact, back.note) == (stored.id, QUOTE, "spokesman")
     assert [p[0] for p in _painted(window)] == [QUOTE]
     bad = tmp_path / "bad.jsonld"
     bad.write_text("{not json", encoding="utf-8")
-    assert window.highlights.import_highlights(str(bad)) is None
+    with qtbot.waitSignal(window.highlights.import_failed, timeout=10_000):
+        window.highlights.import_highlights(str(bad))
     assert "Could not import" in window.message_bar.label.text()
 
 

@@ -247,7 +247,7 @@ def test_the_empty_library_invites_to_open_something(make_window, library) -> No
 
 
 def test_window_does_not_accept_drops_of_plain_words(make_window) -> None:
-    from reader.ui.main_window import source_from_mime
+    from reader.ui.opening import source_from_mime
 
     mime = QMimeData()
     mime.setText("hello there")

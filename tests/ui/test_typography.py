@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
 
-from reader.ui.theme import THEMES, load_typography
+from reader.ui.settings import load_typography
+from reader.ui.theme import THEMES
 
 
 def test_theme_applies_at_once_and_is_remembered(make_window, settings) -> None:

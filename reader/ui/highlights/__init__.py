@@ -1,0 +1,1 @@
+"""Highlights and notes in the window: the panel, the library-wide list and their wiring."""
