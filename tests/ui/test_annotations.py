@@ -7,7 +7,7 @@ import re
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 
-from reader.core.annotations import new_annotation
+from reader.core.anchoring import new_annotation
 from reader.core.models import Annotation
 from reader.ui.highlights.look import HIGHLIGHT_SHADES, AnnotationIdRole
 from tests.ui.conftest import note_article

@@ -14,15 +14,15 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Signal
 from PySide6.QtGui import QAction, QContextMenuEvent, QHelpEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip
 
-from reader.core.annotations import (
+from reader.core.anchoring import (
     COLORS,
     at_offset,
-    current_annotations,
     in_text_order,
     library_reanchor,
     new_annotation,
     reattach,
 )
+from reader.core.highlights import current_annotations
 from reader.core.library import Library
 from reader.core.models import Annotation
 from reader.core.textsafe import clean_text

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMenu
 
-from reader.core.annotations import COLORS, reanchor_stale
+from reader.core.anchoring import COLORS
 from reader.core.errors import ReadmarkError
+from reader.core.highlights import reanchor_stale
 from reader.ui import actions
 from reader.ui.controllers.highlights import HighlightController
 from reader.ui.errors import readable_error

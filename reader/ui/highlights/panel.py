@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.annotations import COLORS
+from reader.core.anchoring import COLORS
 from reader.core.models import Annotation
 from reader.ui.controllers.highlights import HighlightController
 from reader.ui.highlights.look import COLOR_NAMES, AnnotationIdRole, color_icon, preview
