@@ -322,3 +322,18 @@ def run_rule_run(args: argparse.Namespace) -> int:
         note = " (skip rules act on new entries only)" if rule.action == "skip" else ""
         print(f"rule {rule.id}: {counts[rule.id]} articles{note}")
     return 0
+
+
+def run_mail_import(args: argparse.Namespace) -> int:
+    """`readmark-cli import FILE.mbox|FILE.eml|FOLDER`: newsletters become articles."""
+    from reader.core.importers.mail import import_mail
+
+    recognise = None
+    if not getattr(args, "no_entities", False):
+        from reader.core.entities import recognise
+    with _open(args, recognise) as library:
+        report = import_mail(library, Path(args.file))
+    for name, reason in report.failed:
+        print(f"failed\t{one_line(name)}\t{one_line(reason)}")
+    print(report.summary())
+    return 0

@@ -24,10 +24,13 @@ EXPORT_FORMATS = list(EXPORTERS)
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import a Pocket, Instapaper, Omnivore, wallabag, bookmarks or URL-list export; "
-        "run it again to resume an interrupted import",
+        help="import a Pocket, Instapaper, Omnivore, wallabag, bookmarks or URL-list export, or "
+        "newsletters (.eml, .mbox or a folder of them); run it again to resume an interrupted "
+        "import",
     )
-    parser.add_argument("file", help="the export file (zip, CSV, HTML, JSON or text)")
+    parser.add_argument(
+        "file", help="the export file (zip, CSV, HTML, JSON or text), .eml, .mbox or a folder"
+    )
     parser.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
     parser.add_argument("--report", metavar="CSV", help="save the report (one row per URL)")
     parser.add_argument("--workers", type=int, default=8, help="pages fetched at once (8)")
@@ -68,6 +71,12 @@ def progress_printer(stream: Any = None) -> Callable[[Progress], None]:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from reader.core.importers.mail import is_mail_source
+
+    if is_mail_source(Path(args.file)):
+        from reader.commands.feeds import run_mail_import
+
+        return run_mail_import(args)
     recognise = None
     if not args.no_entities:
         from reader.core.entities import recognise
