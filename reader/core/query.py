@@ -12,14 +12,15 @@ from reader.core.errors import ReadmarkError
 HELP = (
     'Search words, "exact phrases", -excluded, a OR b, prefix*, and filters: tag:NAME, '
     "site:DOMAIN, is:unread|read|archived|favorite, person:NAME, org:NAME, place:NAME, "
-    "title:WORD, note:WORD, before:DATE, after:DATE (dates like 2024-05-31, 2024-05, 2024, "
-    "today, yesterday, 7d, 2w, 3m; compared with the date saved)."
+    "product:NAME, title:WORD, note:WORD, before:DATE, after:DATE (dates like 2024-05-31, "
+    "2024-05, 2024, today, yesterday, 7d, 2w, 3m; compared with the date saved)."
 )
 
 ENTITY_LABELS: dict[str, tuple[str, ...]] = {
     "person": ("PERSON",),
     "org": ("ORG",),
     "place": ("GPE", "LOC", "FAC"),
+    "product": ("PRODUCT",),
 }
 STATES: dict[str, str] = {
     "unread": "a.unread = 1",

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from reader.core.models import Article, Block, BlockKind, Entity, Mention
 
+from .blocks import Ranges, code_ranges, without_layout_words
 from .casing import body_names, for_tagging
 from .document import LinkedSpan, document_pass, normalise
 from .spacy_tagger import (
@@ -138,8 +139,12 @@ def recognise(
             break
     tagged_ranges = [(begin, begin + len(piece)) for begin, piece in pieces[:done]]
     limit = tagged_ranges[-1][1] if tagged_ranges else 0
+    raw = without_layout_words(article.text, raw, article, indexes)
     # The document pass reads only as far as the model did, so its cost is bounded too.
     spans = _within(document_pass(article.text[:limit], raw), tagged_ranges)
+    code = Ranges(code_ranges(article, starts))
+    if code:  # a name found in the prose is not found again inside code
+        spans = [span for span in spans if not code.touches(span.start, span.end)]
     note = ""
     if done < len(pieces):
         words = len(article.text[:limit].split())

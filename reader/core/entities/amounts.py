@@ -23,12 +23,20 @@ _CURRENCY_WORDS = re.compile(
     r"won|lira|naira|rand|shekels|dirhams|riyals|hryvnias|hryvnia|zlotys|kronor|krona|crowns|"
     r"ringgit|baht|rupiah|dong|reais)\b"
 )
+_TECH_UNITS = (
+    r"bytes|kilobytes|megabytes|gigabytes|terabytes|bits|KB|kB|MB|GB|TB|KiB|MiB|GiB|TiB|Kbps|"
+    r"Mbps|Gbps|Hz|kHz|MHz|GHz|mAh|Wh|kWh|MWh|GWh|dB|ms|fps|px|pixels|watts|volts|nm"
+)
 _SHORT_SCALE = re.compile(r"(?:m|bn|tn|k)\b")
 UNITS = re.compile(
     r"^ (?:millimeters|millimetres|centimeters|centimetres|meters|metres|kilometers|kilometres|"
     r"miles|feet|foot|inches|tons|tonnes|kilograms|kilos|grams|pounds|ounces|barrels|acres|"
-    r"hectares|degrees|gallons|liters|litres|megawatts|gigawatts|kilowatts|mm|cm|km|kg|mph|km/h)\b"
+    r"hectares|degrees|gallons|liters|litres|megawatts|gigawatts|kilowatts|mm|cm|km|kg|mph|km/h|"
+    rf"yards|square (?:feet|miles|kilometres|kilometers|metres|meters)|{_TECH_UNITS})\b"
 )
+# Units of computing and electronics, glued to the number or not: "16 GB", "3.5GHz", "120fps".
+_GLUED_UNIT = re.compile(rf"\d[\d,]*(?:\.\d+)? ?(?:{_TECH_UNITS})")
+_MISSED_QUANTITY = re.compile(rf"(?<![\w.,])\d[\d,]*(?:\.\d+)? ?(?:{_TECH_UNITS})\b")
 _PER_TIME = re.compile(r" (?:an|a|per) (?:hour|second|minute|day)\b")
 
 
@@ -61,6 +69,19 @@ def amount_with_unit(text: str, start: int, end: int, label: str) -> tuple[int, 
     """An amount extended to its symbol, word or unit; a count whose last word is a unit is a
     quantity ("more than six inches")."""
     start, end, label = extend_amount(text, start, end, label)
-    if label == "CARDINAL" and UNITS.match(" " + text[start:end].rsplit(" ", 1)[-1]):
+    if label == "CARDINAL" and (
+        UNITS.match(" " + text[start:end].rsplit(" ", 1)[-1])
+        or _GLUED_UNIT.fullmatch(text[start:end].rsplit(" ", 1)[-1])
+    ):
         label = "QUANTITY"
     return start, end, label
+
+
+def missed_quantities(text: str, taken: set[int]) -> list[tuple[int, int, str]]:
+    """Amounts in a unit of computing or electronics ("16 GB", "3.5GHz") that no span starts at:
+    a model trained on news rarely knows them."""
+    return [
+        extend_amount(text, m.start(), m.end(), "QUANTITY")
+        for m in _MISSED_QUANTITY.finditer(text)
+        if m.start() not in taken
+    ]

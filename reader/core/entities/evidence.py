@@ -1,4 +1,5 @@
-"""Evidence from the words around a name: "the city of X", "X-based", "newspaper X", "X, who".
+"""Evidence from the words around a name: "the city of X", "X-based", "newspaper X", "X, who",
+"written in X".
 
 `CONTEXT_RULES` are the rules in order; each finds spans whose label the context settles, and
 each found span votes with `CONTEXT_WEIGHT`. In a match report the club rules vote with
@@ -58,6 +59,17 @@ _SHORT_FORM_AFTER = re.compile(
     r"|(?:['’]s)? \((?:NYSE|Nasdaq|NASDAQ|LSE): ([A-Z.]{1,6})\)"
 )
 _LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside|across|to|from) \Z")
+# "written in Kotlin", "runs on FreeBSD", "install Emscripten", "Rust version 1.80": software.
+# A product word may be "C++", "C#", "Node.js" or "iOS", but never ends in a full stop.
+_PRODUCT_WORD = r"(?:[A-Z]|[a-z]+[A-Z])[\w+#]*(?:[.-]\w+)*"
+_PRODUCT_BEFORE = re.compile(
+    r"\b(?i:written in|programming language|install|installed|installing|"
+    rf"runs on|running on|compiled with|built with) ({_PRODUCT_WORD}(?: {_PRODUCT_WORD})?)"
+    r"(?![\w+#])"
+)
+_PRODUCT_VERSION = re.compile(
+    rf"{_NAME_START}({_PRODUCT_WORD}) (?:version \d|v\d|programming language\b|source code\b)"
+)
 
 Tails = dict[str, list[str]]
 ContextRule = Callable[[str, Sequence[Span], Tails], Iterable[Span]]
@@ -78,6 +90,15 @@ def _cue_name(name: str, label: str) -> bool:
     )
 
 
+def _product_name(name: str, label: str) -> bool:
+    """What a software cue may label: no nationality, no day or month ("runs on Monday")."""
+    return (
+        _cue_name(name, label)
+        and name not in lexicon.demonyms()
+        and not any(w.lower() in lexicon.CALENDAR_WORDS for w in name.split())
+    )
+
+
 # (pattern, label, guard): group 1 of each match is a name of that label when the guard agrees.
 CONTEXT_PATTERNS: tuple[tuple[re.Pattern[str], str, Callable[[str, str], bool]], ...] = (
     (_PLACE_NOUN_OF, "GPE", lambda name, _: _plain_name(name)),
@@ -86,6 +107,8 @@ CONTEXT_PATTERNS: tuple[tuple[re.Pattern[str], str, Callable[[str, str], bool]],
     (_ORG_BEFORE, "ORG", _cue_name),
     (_ORG_AFTER, "ORG", _cue_name),
     (_PLACE_AFTER_NEAR, "GPE", _cue_name),
+    (_PRODUCT_BEFORE, "PRODUCT", _product_name),
+    (_PRODUCT_VERSION, "PRODUCT", _product_name),
 )
 
 
@@ -192,6 +215,14 @@ def place_before_its_region(text: str, spans: Sequence[Span], tails: Tails) -> I
                 yield (start, end, "GPE")
 
 
+def known_product(text: str, spans: Sequence[Span], tails: Tails) -> Iterable[Span]:
+    """Software, apps, devices and programming languages known by name ("Kotlin", "iPhone")
+    are products, whatever name label the model gave them."""
+    for start, end, label in spans:
+        if label in lexicon.NAME_LABELS and text[start:end] in lexicon.PRODUCTS:
+            yield (start, end, "PRODUCT")
+
+
 CONTEXT_RULES: tuple[ContextRule, ...] = (
     named_by_a_pattern,
     party_and_place,
@@ -200,6 +231,7 @@ CONTEXT_RULES: tuple[ContextRule, ...] = (
     place_after_a_locative,
     listed_after_places,
     place_before_its_region,
+    known_product,
 )
 
 

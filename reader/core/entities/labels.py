@@ -88,6 +88,8 @@ def _label_without_votes(form: str, tails: dict[str, list[str]]) -> str:
         return "PERSON"
     if form in lexicon.demonyms():
         return "NORP"
+    if form in lexicon.PRODUCTS:
+        return "PRODUCT"
     return "GPE"
 
 
@@ -97,7 +99,8 @@ def vote(
     tails: dict[str, list[str]],
 ) -> dict[str, str]:
     """The label of every form: the spans of each (spans, weight) pair vote with their weight;
-    the person tails, the demonyms and the unambiguous places in the text are candidates too."""
+    the person tails, the demonyms, the unambiguous places and the known products in the text
+    are candidates too."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for spans, weight in weighted:
         for start, end, label in spans:
@@ -110,6 +113,9 @@ def vote(
     for place in lexicon.unambiguous_places():
         if place.split(" ", 1)[0] in capitalised and place in text:
             votes[place]["GPE"] += 0
+    for product in lexicon.PRODUCTS:
+        if product in text:
+            votes[product]["PRODUCT"] += 0
     labels: dict[str, str] = {}
     for form, counter in votes.items():
         real = +counter

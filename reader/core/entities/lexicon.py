@@ -142,6 +142,22 @@ PLATFORMS = _wordset(
     "|",
 )
 
+# Software, apps, devices and programming languages that are nothing else: a model trained on
+# news reads them as people or organisations. Names that are also words, people or places (Go,
+# Rust, Swift, Ruby, Java, Julia, Windows, Safari, Zoom) are left to the context rules.
+PRODUCTS = _wordset(
+    """Python|JavaScript|TypeScript|Kotlin|PHP|Perl|Haskell|Erlang|Elixir|Scala|Fortran|COBOL|
+    Clojure|OCaml|Lua|Zig|WebAssembly|Emscripten|Node.js|Deno|React|Django|Flask|
+    TensorFlow|PyTorch|NumPy|Jupyter|Linux|Ubuntu|Debian|Fedora|FreeBSD|macOS|iOS|iPadOS|
+    watchOS|Android|ChromeOS|Git|GitHub Actions|Docker|Kubernetes|PostgreSQL|MySQL|SQLite|Redis|
+    MongoDB|Elasticsearch|Nginx|Firefox|Google Chrome|Chromium|Thunderbird|Slack|Photoshop|
+    Microsoft Excel|PowerPoint|Visual Studio Code|VS Code|Vim|Neovim|Emacs|Xcode|Jira|
+    ChatGPT|iPhone|iPad|iPod|MacBook|MacBook Pro|MacBook Air|iMac|AirPods|
+    Apple Watch|Kindle|PlayStation|PlayStation 5|Xbox|Nintendo Switch|Raspberry Pi|Arduino|
+    Bitcoin|Ethereum|App Store|Google Play|Gmail""",
+    "|",
+)
+
 # Country | capital | demonym(s). Used to settle place/group labels the model hesitates on.
 _COUNTRIES = """
 Afghanistan|Kabul|Afghan

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from . import lexicon
-from .amounts import MONEY, extend_amount
+from .amounts import MONEY, extend_amount, missed_quantities
 from .text import Span, is_title, lower_words, on_headline, sentence_initial
 
 _PLATFORM = re.compile(
@@ -25,7 +25,8 @@ _NEXT_WORD = re.compile(r"^[ \t]+(\S+)")
 
 
 def missed_amounts(text: str, cleaned: list[Span]) -> list[Span]:
-    """Amounts written with a currency symbol that no cleaned span starts at."""
+    """Amounts written with a currency symbol or a unit of computing that no cleaned span
+    starts at."""
     taken = {start for start, _, _ in cleaned}
     found: list[Span] = []
     for match in MONEY.finditer(text):
@@ -34,7 +35,7 @@ def missed_amounts(text: str, cleaned: list[Span]) -> list[Span]:
                 found.append((match.start(), match.end(), "MONEY"))  # "Jailed Over £3.4m Fraud"
             else:
                 found.append(extend_amount(text, match.start(), match.end(), "MONEY"))
-    return found
+    return found + missed_quantities(text, taken)
 
 
 def with_platforms(text: str, cleaned: list[Span]) -> list[Span]:
