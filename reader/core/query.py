@@ -12,8 +12,8 @@ from reader.core.errors import ReadmarkError
 HELP = (
     'Search words, "exact phrases", -excluded, a OR b, prefix*, and filters: tag:NAME, '
     "site:DOMAIN, is:unread|read|archived|favorite, person:NAME, org:NAME, place:NAME, "
-    "product:NAME, title:WORD, note:WORD, before:DATE, after:DATE (dates like 2024-05-31, "
-    "2024-05, 2024, today, yesterday, 7d, 2w, 3m; compared with the date saved)."
+    "product:NAME, title:WORD, note:WORD, feed:NAME, before:DATE, after:DATE (dates like "
+    "2024-05-31, 2024-05, 2024, today, yesterday, 7d, 2w, 3m; compared with the date saved)."
 )
 
 ENTITY_LABELS: dict[str, tuple[str, ...]] = {
@@ -33,7 +33,9 @@ STATES: dict[str, str] = {
 }
 # Filters that search one indexed column instead of all of them.
 FTS_COLUMN_FILTERS = {"title": "title", "by": "byline", "author": "byline", "note": "notes"}
-FILTERS = {"tag", "site", "is", "before", "after"} | set(ENTITY_LABELS) | set(FTS_COLUMN_FILTERS)
+FILTERS = (
+    {"tag", "site", "is", "before", "after", "feed"} | set(ENTITY_LABELS) | set(FTS_COLUMN_FILTERS)
+)
 
 
 class QueryError(ReadmarkError):
@@ -312,6 +314,14 @@ def _filter_sql(item: Filter) -> tuple[str, list[object]]:
             "JOIN article_entities ae ON ae.entity_id = e.id "
             f"WHERE e.name = ? COLLATE NOCASE AND e.label IN ({marks}))",
             [item.value, *labels],
+        )
+    if item.name == "feed":
+        # Articles a feed brought: the feed by its number or title, or every feed of a folder.
+        return (
+            "a.id IN (SELECT fi.article_id FROM feed_items fi JOIN feeds f ON f.id = fi.feed_id "
+            "WHERE CAST(f.id AS TEXT) = ? OR f.title = ? COLLATE NOCASE "
+            "OR f.folder = ? COLLATE NOCASE)",
+            [item.value, item.value, item.value],
         )
     if item.name == "before":
         return "a.added_at < ?", [item.value]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 FEATURES: dict[str, str] = {
     "import_export": "reader.ui.import_dialog:install",
     "highlights": "reader.ui.highlights.feature:install",
+    "feeds": "reader.ui.feeds_section:install",
 }
 
 

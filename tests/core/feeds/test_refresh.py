@@ -61,6 +61,10 @@ def test_a_feed_with_whole_articles_is_saved_without_fetching_pages(
     text = library.get(saved[0].id).article.text
     assert len(text.split()) > 150
     assert feeds.get(feed.id).unread == 3
+    # The search language finds a feed's articles by its number, title or folder.
+    for query in (f"feed:{feed.id}", 'feed:"the test feed"', "feed:news"):
+        assert library.count(query) == 3, query
+    assert library.count("feed:999") == 0
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
