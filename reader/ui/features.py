@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # name -> "module:function"; the window keeps each result as `window.<name>`.
 FEATURES: dict[str, str] = {
-    "import_export": "reader.ui.import_dialog:install",
+    "import_export": "reader.ui.import_export:install",
     "highlights": "reader.ui.highlights.feature:install",
     "feeds": "reader.ui.feeds_section:install",
 }

@@ -10,9 +10,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,12 +34,8 @@ from reader.core.bulk import FetchPolicy, ImportReport, Progress, import_file
 from reader.core.errors import ReadmarkError
 from reader.core.importers import FORMATS
 from reader.core.library import Library
-from reader.ui import actions
 from reader.ui.rich_text import plain_label, tooltip
 from reader.ui.tasks import TaskRunner
-
-if TYPE_CHECKING:
-    from reader.ui.features import FeatureContext
 
 IMPORT_FILE_FILTER = "Exports (*.zip *.csv *.html *.htm *.json *.txt);;All files (*)"
 FORMAT_NAMES = {
@@ -279,38 +275,3 @@ class ImportDialog(QDialog):
         if self.running:
             self.cancel()
         super().closeEvent(event)
-
-
-class ImportExport:
-    """File ▸ Import… and Export…: each opens its dialog over the window."""
-
-    def __init__(self, context: FeatureContext) -> None:
-        self.context = context
-        self.import_action = context.shell.add_action(actions.IMPORT, self.open_import)
-        self.export_action = context.shell.add_action(actions.EXPORT, self.open_export)
-
-    def open_import(self) -> None:
-        context = self.context
-        # Imported articles get their entities as they are saved once the model is ready.
-        dialog = ImportDialog(
-            context.library.path,
-            context.shell.widget,
-            recognise=context.recogniser(),
-            tasks=context.tasks,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.imported.connect(lambda _report: context.session.articles_changed.emit())
-        dialog.show()
-
-    def open_export(self) -> None:
-        from reader.ui.export_dialog import ExportDialog
-
-        context = self.context
-        dialog = ExportDialog(context.library.path, context.shell.widget, tasks=context.tasks)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.query_edit.setText(context.library_query())
-        dialog.show()
-
-
-def install(context: FeatureContext) -> ImportExport:
-    return ImportExport(context)

@@ -41,8 +41,9 @@ from reader.ui.rich_text import window_title
 from reader.ui.session import ArticleSession
 from reader.ui.theme import Theme, Typography, chrome_palette, chrome_stylesheet, resolve_theme
 from reader.ui.typography_panel import TypographyPanel, typography_menu
-from reader.ui.window_shell import WindowShell
+from reader.ui.window_shell import WindowShell, after_first_paint
 
+MODEL_START_LATEST_MS = 300  # the model starts loading by then even if nothing was painted
 FILTERS_REFRESH_DELAY_MS = 400  # new tags and entities are counted this long after a change
 EMPTY_LIBRARY = (
     "Nothing to read yet",
@@ -200,9 +201,9 @@ class MainWindow(WindowShell):
             self._splitter_restored = True
             width = max(self.width(), self.splitter.width())
             self.splitter.setSizes([300, max(400, width - 560), 260])
-        # The model loads once, in the background, as soon as the window is up; so do the
-        # tag and entity counts for the filter list.
-        QTimer.singleShot(0, self.entities.start)
+        # The model loads once, in the background, as soon as the window is on screen; so do
+        # the tag and entity counts for the filter list.
+        after_first_paint(self.reading_view.viewport(), self.entities.start, MODEL_START_LATEST_MS)
         QTimer.singleShot(0, self._filters_timer.start)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QSizePolicy, QToolBar, QWidget
 
@@ -37,6 +37,32 @@ def configure(action: QAction, spec: ActionSpec, slot: Callable[..., object] | N
     elif slot is not None:
         action.triggered.connect(lambda _checked=False: slot())
     return action
+
+
+class _FirstPaint(QObject):
+    """Calls back once, just after `widget` is first painted (or after `fallback_ms`)."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None], fallback_ms: int) -> None:
+        super().__init__(widget)
+        self._callback: Callable[[], None] | None = callback
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            QTimer.singleShot(0, self, self._fire)  # after this paint, not during it
+        return False
+
+    def _fire(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is not None:
+            callback()
+
+
+def after_first_paint(widget: QWidget, callback: Callable[[], None], fallback_ms: int) -> None:
+    """Run `callback` once `widget` has been painted: slow background work (the entity model)
+    then starts after the window is on screen instead of competing with its first paint."""
+    _FirstPaint(widget, callback, fallback_ms)
 
 
 class WindowShell(QMainWindow):
