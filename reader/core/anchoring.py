@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from reader.core.models import Annotation
+from reader.core.textsafe import clean_text
 
 CONTEXT_CHARS = 32
 COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
@@ -94,6 +95,24 @@ def new_annotation(
         note=note,
         created_at=stamp,
         updated_at=stamp,
+    )
+
+
+def stored_form(annotation: Annotation, text_hash: str, now: str) -> Annotation:
+    """`annotation` as the library stores a new one: clean note (and quote, for an orphan whose
+    quote came from elsewhere), the text hash it was made on, and both dates."""
+    annotation = replace(annotation, note=clean_text(annotation.note), text_hash=text_hash)
+    if annotation.orphaned:  # an anchored quote is the article's own (clean) text
+        annotation = replace(
+            annotation,
+            exact=clean_text(annotation.exact),
+            prefix=clean_text(annotation.prefix),
+            suffix=clean_text(annotation.suffix),
+        )
+    return replace(
+        annotation,
+        created_at=annotation.created_at or now,
+        updated_at=annotation.updated_at or now,
     )
 
 

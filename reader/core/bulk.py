@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from reader.core import fetch
+from reader.core import adding, fetch
 from reader.core.atomic import replacing
 from reader.core.errors import (
     DiskFullError,
@@ -72,6 +72,7 @@ from reader.core.job_owner import (
 )
 from reader.core.library import Library
 from reader.core.models import Article, RawPage
+from reader.core.store import articles, jobs
 
 ADDED = "added"
 EXISTING = "existing"
@@ -237,7 +238,7 @@ def merge_duplicates(items: list[ImportItem]) -> tuple[list[ImportItem], set[int
     from dataclasses import replace
 
     from reader.core.importers.items import clean_tags
-    from reader.core.library import normalise_url
+    from reader.core.urls import normalise_url
 
     first: dict[str, int] = {}
     merged = list(items)
@@ -269,10 +270,12 @@ def create_job(
     imported, which are reported at once. The job is this process's until it runs.
     """
     merged, repeats = merge_duplicates(items)
-    return library.create_job(
+    return library.write(
+        jobs.create,
         source,
         source_hash,
         fmt,
+        now_iso(),
         len(items),
         [
             (
@@ -302,7 +305,7 @@ def _first_status(item: ImportItem, repeated: bool) -> tuple[str, str]:
 
 def unfinished_job(library: Library, source_hash: str) -> int | None:
     """The latest job for the same file that did not finish, to resume instead of restarting."""
-    return library.unfinished_job(source_hash)
+    return library.read(jobs.unfinished, source_hash)
 
 
 def prepare_import(library: Library, path: Path, fmt: str = "auto") -> int:
@@ -381,7 +384,7 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 def job_report(library: Library, job_id: int, cancelled: bool = False) -> ImportReport:
-    rows = library.job_items(job_id)
+    rows = library.read(jobs.item_rows, job_id)
     return ImportReport(
         job_id=job_id,
         rows=tuple(
@@ -468,6 +471,7 @@ class BulkImporter:
 
     def __post_init__(self) -> None:
         self._local = threading.local()
+        self._archive_images = False  # read from the library when a run starts
         if self.recognise is None:
             # Find entities on the workers, in parallel, rather than on the writing thread.
             self.recognise = self.library.recognise
@@ -508,7 +512,7 @@ class BulkImporter:
             extracted = time.perf_counter()
             entities = self.recognise(article) if self.recognise is not None else None
             done = time.perf_counter()
-            if images is None and self.fetch_images:
+            if images is None and self._archive_images:
                 images = self._images(article)
             images_s = time.perf_counter() - done  # image downloads count as fetching
             return _Outcome(
@@ -542,7 +546,7 @@ class BulkImporter:
     def _finish(
         self, job_id: int, seq: int, status: str, reason: str = "", article_id: int | None = None
     ) -> None:
-        self.library.finish_job_item(job_id, seq, status, reason, article_id)
+        self.library.write(jobs.finish_item, job_id, seq, status, reason, article_id)
 
     def _store(self, job_id: int, outcome: _Outcome) -> str:
         entry, article = outcome.entry, outcome.article
@@ -553,7 +557,8 @@ class BulkImporter:
             # The article's own identity first: many articles have no URL to be known by.
             reason = "already in the library"
             existing: int | None = None
-            if (by_uid := self.library.find_by_uid(item.uid)) is not None:
+            by_uid = self.library.read(articles.find_by_uid, item.uid) if item.uid else None
+            if by_uid is not None:
                 existing, in_trash = by_uid
                 if in_trash:
                     self.library.restore(existing)
@@ -573,25 +578,21 @@ class BulkImporter:
                 add_highlights(self.library, existing, text, item.highlights)
                 self._finish(job_id, entry.seq, EXISTING, reason, existing)
                 return EXISTING
-            # Entities and images were fetched on a worker; the library must not do it again.
-            recognise, fetch_image = self.library.recognise, self.library.fetch_image
-            images = outcome.images or {}
-            self.library.recognise = None
-            # An export's own images are written by save_item, as they were.
-            fetched = outcome.images is not None and item.article is None
-            self.library.fetch_image = images.get if fetched else None
-            try:
-                article_id = save_item(self.library, item, article, outcome.raw, outcome.entities)
-            finally:
-                self.library.recognise, self.library.fetch_image = recognise, fetch_image
+            # Entities and images were found on a worker; an export's own images are written
+            # by save_item, as they were.
+            found = outcome.images if item.article is None else None
+            prepared = adding.assemble(article, outcome.raw, outcome.entities, found)
+            article_id = save_item(self.library, item, prepared)
             self._finish(job_id, entry.seq, ADDED, "", article_id)
         return ADDED
 
     def run(self, job_id: int) -> ImportReport:
         """Work through the job's pending items; returns the report of the whole job."""
-        total = self.library.job_item_count(job_id)
+        # The library's setting decides, as for an article added by hand.
+        self._archive_images = self.fetch_images and self.library.archive_images
+        total = self.library.read(jobs.item_count, job_id)
         counts = {ADDED: 0, EXISTING: 0, FAILED: 0}
-        for status, number in self.library.job_status_counts(job_id).items():
+        for status, number in self.library.read(jobs.status_counts, job_id).items():
             if status in counts:
                 counts[status] = number
         claim(self.library, job_id)
@@ -643,7 +644,7 @@ class BulkImporter:
         # Rows that need no request are settled here, in one transaction: items already in the
         # library, and addresses no request could load. None waits for a host's politeness.
         entries: list[_Entry] = []
-        pending_rows = self.library.job_items_with_status(job_id, PENDING)
+        pending_rows = self.library.read(jobs.items_with_status, job_id, PENDING)
         with self.library.transaction():
             for seq, data in pending_rows:
                 try:
@@ -789,7 +790,8 @@ class BulkImporter:
             pass  # the process that took the job over reports its end
         elif not cancelled:
             release(self.library, job_id, "done", now_iso())
-            self.library.forget_imported_pages(job_id, (ADDED, EXISTING))
+            self.library.write(jobs.forget_pages, job_id, (ADDED, EXISTING))
+            self.library.reclaim_space()
         else:
             release(self.library, job_id, "cancelled")
         report(force=True)

@@ -47,6 +47,13 @@ class LibraryError(ReadmarkError):
     """The library file cannot be opened or written."""
 
 
+class ArticleNotFoundError(LibraryError, KeyError):
+    """No article with that id (it may have been deleted for good)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 class DiskFullError(LibraryError):
     """A write failed for lack of space; it was rolled back, the library is as it was."""
 

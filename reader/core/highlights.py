@@ -6,6 +6,8 @@ from __future__ import annotations
 from reader.core.anchoring import reanchor, text_hash
 from reader.core.library import Library
 from reader.core.models import Annotation
+from reader.core.store import annotations as annotation_rows
+from reader.core.store import articles
 
 
 def current_annotations(library: Library, article_id: int) -> list[Annotation]:
@@ -14,11 +16,12 @@ def current_annotations(library: Library, article_id: int) -> list[Annotation]:
     A library opened without the re-anchoring hook (an import, another tool) may have changed
     the text under them; they are placed the next time someone looks.
     """
-    row = library.text_and_hash(article_id)
+    row = library.read(articles.text_row, article_id)
     annotations = library.annotations(article_id)
     if row is None:
         return annotations
-    text, digest = str(row[0]), str(row[1] or text_hash(str(row[0])))
+    text = str(row["text"])
+    digest = str(row["text_hash"] or text_hash(text))
     result = []
     for annotation in annotations:
         if annotation.text_hash != digest:
@@ -33,7 +36,7 @@ def current_annotations(library: Library, article_id: int) -> list[Annotation]:
 def reanchor_stale(library: Library) -> int:
     """Place every highlight whose article text changed since it was placed; returns how many
     articles were looked at. Exports and lists across the library call this first."""
-    ids = library.stale_annotated_ids()
+    ids = library.read(annotation_rows.stale_article_ids)
     for article_id in ids:
         current_annotations(library, article_id)
     return len(ids)

@@ -17,6 +17,9 @@ from datetime import UTC, datetime
 
 from reader.core.errors import LibraryError
 from reader.core.library import Library
+from reader.core.store import jobs
+from reader.core.store.db import Connection
+from reader.core.util import now_iso
 
 HEARTBEAT_EVERY_S = 5.0
 # Far above HEARTBEAT_EVERY_S: a writer may wait a minute for the lock between two beats.
@@ -98,15 +101,16 @@ def mark_interrupted(library: Library) -> list[int]:
     now = _now()
     return [
         job_id
-        for job_id, pid, host, beat in library.running_jobs()
-        if _owner_gone(pid, host, beat, now) and library.interrupt_job(job_id, pid, host, beat)
+        for job_id, pid, host, beat in library.read(jobs.running)
+        if _owner_gone(pid, host, beat, now)
+        and library.write(jobs.interrupt, job_id, pid, host, beat)
     ]
 
 
 def list_jobs(library: Library) -> list[JobInfo]:
     """Every import job, newest first, with the dead ones marked interrupted first."""
     mark_interrupted(library)
-    return [JobInfo(**row) for row in library.jobs()]
+    return [JobInfo(**dict(row)) for row in library.read(jobs.all_jobs)]
 
 
 class JobBusyError(LibraryError):
@@ -116,7 +120,7 @@ class JobBusyError(LibraryError):
 def claim(library: Library, job_id: int) -> None:
     """Make this process the job's owner, unless another live process runs it."""
     mark_interrupted(library)
-    other = library.take_job(job_id, os.getpid(), this_host())
+    other = library.write(_take, job_id, os.getpid(), this_host())
     if other is not None:
         pid, host = other
         raise JobBusyError(
@@ -125,11 +129,26 @@ def claim(library: Library, job_id: int) -> None:
         )
 
 
+def _take(
+    conn: Connection, job_id: int, pid: int, host: str
+) -> tuple[int | None, str | None] | None:
+    """Make (pid, host) the job's owner unless another owner runs it; returns that other
+    owner, or None once taken."""
+    found = jobs.owner(conn, job_id)
+    if found is None:
+        raise LibraryError(f"There is no import job {job_id}.")
+    state, owner_pid, owner_host = found
+    if state == "running" and (owner_pid, owner_host) != (pid, host):
+        return owner_pid, owner_host
+    jobs.take(conn, job_id, pid, host, now_iso())
+    return None
+
+
 def heartbeat(library: Library, job_id: int) -> bool:
     """Say this process still runs the job; False if another process has taken it over."""
-    return library.job_heartbeat(job_id, os.getpid(), this_host())
+    return library.write(jobs.beat, job_id, os.getpid(), this_host(), now_iso())
 
 
 def release(library: Library, job_id: int, state: str, finished_at: str | None = None) -> None:
     """End this process's run of the job with `state` (done, cancelled, interrupted)."""
-    library.release_job(job_id, os.getpid(), this_host(), state, finished_at)
+    library.write(jobs.release, job_id, os.getpid(), this_host(), state, finished_at)

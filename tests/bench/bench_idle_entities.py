@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from reader.core.library import UNBOUNDED_ID, UNRECOGNISED_SQL, Library
+from reader.core.library import Library
+from reader.core.store.entities import UNBOUNDED_ID, UNRECOGNISED_SQL
 
 LANGS = ("en", "en-GB", None, "fr", "de")
 

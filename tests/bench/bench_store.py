@@ -33,16 +33,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from reader.core.library import (
-    MATCH_END,
-    MATCH_START,
-    SNIPPET_TOKENS,
-    Library,
-    blocks_to_json,
-    sha256,
-)
+from reader.core.library import Library
 from reader.core.migrations import domain_key
-from reader.core.models import Block, BlockKind
+from reader.core.models import MATCH_END, MATCH_START, Block, BlockKind
+from reader.core.store.articles import SNIPPET_TOKENS
+from reader.core.store.rows import blocks_to_json
+from reader.core.util import sha256
 
 SEED = 20240501
 CACHE = Path(tempfile.gettempdir()) / "readmark-bench-store"

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from reader.core.errors import LibraryError
-from reader.core.library import ArticleNotFoundError, Library, SearchHit, normalise_url
+from reader.core.library import ArticleNotFoundError, Library, SearchHit
 from reader.core.models import Annotation, Article, Block, BlockKind, Entity, Mention, RawPage
+from reader.core.urls import normalise_url
 
 
 def make_article(
@@ -407,7 +408,7 @@ def test_reextract_keeps_highlights_by_reanchoring_or_by_keeping_the_old_text(
             moved.append(replace(a, start=at, end=at + len(a.exact), text_hash=new_hash))
         return moved
 
-    from reader.core.library import sha256
+    from reader.core.util import sha256
 
     new_hash = sha256(new_text)
     # a re-anchored annotation no longer needs the old text

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.core.library import UNBOUNDED_ID, UNRECOGNISED_SQL, Library
+from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind, Mention
+from reader.core.store.entities import UNBOUNDED_ID, UNRECOGNISED_SQL
 
 
 def note(title: str, lang: str | None = None) -> Article:

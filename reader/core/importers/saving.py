@@ -13,10 +13,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reader.core import anchoring
+from reader.core.adding import Prepared, States
 from reader.core.library import Library
-from reader.core.migrations import domain_key
-from reader.core.models import Annotation, Article, Block, RawPage
+from reader.core.models import Annotation, Article, Block
+from reader.core.store import annotations as annotation_rows
+from reader.core.store import articles, images
+from reader.core.store.db import Connection
+from reader.core.store.migrations import domain_key
 from reader.core.textsafe import clean_article
+from reader.core.urls import normalise_url
 
 from .items import ImportedHighlight, ImportItem
 
@@ -28,9 +33,10 @@ def now_iso() -> str:
 def find_existing(library: Library, *urls: str | None, content_hash: str = "") -> int | None:
     """The id of a live article saved under any of `urls` (as URL or canonical URL), else,
     when none of them is known, one without an address saved from the same bytes."""
-    found = library.find_live(*urls)
+    keys = [key for u in urls if u for key in (normalise_url(u), u.strip())]
+    found = library.read(articles.find_live, dict.fromkeys(k for k in keys if k))
     if found is None and content_hash and not any(urls):
-        found = library.find_live_by_content(content_hash)
+        found = library.read(articles.find_live_by_content, content_hash)
     return found
 
 
@@ -81,50 +87,71 @@ def with_item_metadata(article: Article, item: ImportItem) -> Article:
     return replace(article, **changes) if changes else article
 
 
-def save_item(
-    library: Library,
-    item: ImportItem,
-    article: Article,
-    raw: RawPage | None,
-    entities: Any = None,
-) -> int:
-    """Add `article` with the state, dates, tags and highlights `item` carries; returns its id.
+def save_item(library: Library, item: ImportItem, prepared: Prepared) -> int:
+    """Write the article `prepared` holds with the state, dates, tags and highlights `item`
+    carries; returns its id.
 
     An entry of Readmark's own export also brings back its identity, stored source, archived
     images, earlier texts and every stored field as it was. Call inside a write transaction:
     everything lands together or not at all.
     """
     entry = item.article
-    article_id = library.add_article(
-        article,
-        raw,
+    unread = item.unread if item.unread is not None else not (item.opened_at or item.archived)
+    article_id = library.save(
+        prepared,
         tags=item.tags,
         added_at=item.added_at,
-        archived=item.archived,
-        favorite=item.favorite,
-        unread=item.unread if item.unread is not None else not (item.opened_at or item.archived),
+        states=States(archived=item.archived, favorite=item.favorite, unread=unread),
         uid=item.uid or None,
     )
-    library.set_reading_state(
-        article_id,
-        progress=float(item.read_progress) if item.read_progress is not None else None,
-        opened_at=item.opened_at,
-    )
+    progress = float(item.read_progress) if item.read_progress is not None else None
+    library.write(set_reading_state, article_id, progress, item.opened_at)
     versions = list((entry or {}).get("text_versions") or [])
     if entry is not None:
-        library.restore_stored(
-            article_id, stored_values(library, article_id, entry), exported_images(entry), versions
-        )
+        values = stored_values(library, article_id, entry)
+        library.write(restore_stored, article_id, values, exported_images(entry), versions)
     hashes = frozenset(str(v["text_hash"]) for v in versions)
-    add_highlights(library, article_id, article.text, item.highlights, hashes)
-    if entities is not None:
-        library.set_entities(
-            article_id, entities.mentions, entities.entities, getattr(entities, "note", "")
-        )
+    text = str(prepared.row["text"])
+    add_highlights(library, article_id, text, item.highlights, hashes)
     if entry is not None and "updated_at" in entry:
         # Last: the writes above would stamp their own time.
-        library.restore_stored(article_id, {"updated_at": entry["updated_at"]}, {}, ())
+        library.write(articles.restore, article_id, {"updated_at": entry["updated_at"]})
     return article_id
+
+
+def set_reading_state(
+    conn: Connection, article_id: int, progress: float | None, opened_at: str | None
+) -> None:
+    """An imported article's progress and when it was last opened, as far as known."""
+    values: dict[str, object] = {}
+    if progress is not None:
+        values["read_progress"] = min(1.0, max(0.0, progress))
+    if opened_at:
+        values["opened_at"] = opened_at
+    if values:
+        articles.update(conn, article_id, values)
+
+
+def restore_stored(
+    conn: Connection,
+    article_id: int,
+    values: dict[str, Any],
+    found_images: dict[str, tuple[bytes, str]],
+    versions: list[dict[str, str]],
+) -> None:
+    """Write back what an export carried as stored: columns, archived images, old texts."""
+    articles.restore(conn, article_id, values)
+    if found_images:
+        images.replace_all(conn, article_id, found_images)
+    for version in versions:
+        annotation_rows.keep_version(
+            conn,
+            article_id,
+            version["text_hash"],
+            version["text"],
+            version["content"],
+            version["saved_at"],
+        )
 
 
 # Stored as the export has them: derived again on import they could differ from what an older
@@ -141,7 +168,7 @@ def stored_values(library: Library, article_id: int, entry: dict[str, Any]) -> d
     if "uid" in entry:  # exports from before uids derived these on import
         values["excerpt"] = entry.get("excerpt")
         canonical = entry.get("canonical_url")
-        if canonical is None or not library.address_taken(canonical, article_id):
+        if canonical is None or not library.read(articles.address_taken, canonical, article_id):
             values["canonical_url"] = canonical
     source = entry.get("source")
     if source:

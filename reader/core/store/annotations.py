@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from reader.core.errors import LibraryError
 from reader.core.models import Annotation, ArticleAnnotation
 from reader.core.store.db import rows, value
 from reader.core.store.rows import annotation as annotation_of
@@ -49,6 +50,30 @@ def article_of(conn: sqlite3.Connection, annotation_id: str) -> int | None:
 
 def delete(conn: sqlite3.Connection, annotation_id: str) -> None:
     conn.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])
+
+
+def update(conn: sqlite3.Connection, annotation: Annotation, now: str) -> None:
+    """Save changes to an existing annotation; its article's unused old texts go."""
+    article_id = article_of(conn, annotation.id)
+    if article_id is None:
+        raise LibraryError(f"There is no annotation {annotation.id}.")
+    save(conn, article_id, annotation, now)
+    drop_unused_versions(conn, article_id)
+
+
+def delete_one(conn: sqlite3.Connection, annotation_id: str) -> None:
+    """Delete an annotation; its article's unused old texts go with it."""
+    article_id = article_of(conn, annotation_id)
+    delete(conn, annotation_id)
+    if article_id is not None:
+        drop_unused_versions(conn, article_id)
+
+
+def in_saved_order(conn: sqlite3.Connection, article_id: int) -> list[Annotation]:
+    """The article's annotations in the order they were first saved."""
+    order = ids_in_saved_order(conn, article_id)
+    by_id = {a.id: a for a in of_article(conn, article_id)}
+    return [by_id[annotation_id] for annotation_id in order if annotation_id in by_id]
 
 
 def delete_for_article(conn: sqlite3.Connection, article_id: int) -> None:

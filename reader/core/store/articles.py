@@ -8,6 +8,7 @@ from typing import Any
 
 import reader.core.store.annotations as annotation_rows
 import reader.core.store.entities as entity_rows
+from reader.core.errors import ArticleNotFoundError
 from reader.core.models import MATCH_END, MATCH_START, ArticleSummary, SearchHit
 from reader.core.query import Where, build_where, parse
 from reader.core.store.db import rows, value
@@ -138,11 +139,13 @@ STORED_COLUMNS = (
 RESTORED_COLUMNS = frozenset({*STORED_COLUMNS, "canonical_url", "domain_key", "excerpt"} - {"uid"})
 
 
-def stored_fields(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
+def stored_fields(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
     found = rows(
         conn, f"SELECT {', '.join(STORED_COLUMNS)} FROM articles WHERE id = ?", [article_id]
     )
-    return {name: found[0][name] for name in STORED_COLUMNS} if found else None
+    if not found:
+        raise ArticleNotFoundError(f"There is no article {article_id} in the library.")
+    return {name: found[0][name] for name in STORED_COLUMNS}
 
 
 def restore(conn: sqlite3.Connection, article_id: int, values: dict[str, Any]) -> None:
@@ -159,6 +162,11 @@ def restore(conn: sqlite3.Connection, article_id: int, values: dict[str, Any]) -
 
 def exists(conn: sqlite3.Connection, article_id: int) -> bool:
     return value(conn, "SELECT 1 FROM articles WHERE id = ?", [article_id]) is not None
+
+
+def require(conn: sqlite3.Connection, article_id: int) -> None:
+    if not exists(conn, article_id):
+        raise ArticleNotFoundError(f"There is no article {article_id} in the library.")
 
 
 def is_live(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -219,6 +227,11 @@ def filter_where(filter: str | None) -> Where:
                 query.exclude_expression(),
             )
     return where
+
+
+def count_matching(conn: sqlite3.Connection, filter: str | None) -> int:
+    """Articles outside the trash matching `filter` (a search query), or all of them."""
+    return count_where(conn, filter_where(filter)) if filter else count_live(conn)
 
 
 def count_live(conn: sqlite3.Connection) -> int:
@@ -321,6 +334,14 @@ def trash_page(conn: sqlite3.Connection, limit: int, offset: int) -> list[Articl
 def trashed_ids(conn: sqlite3.Connection) -> list[int]:
     found = rows(conn, "SELECT id FROM articles WHERE deleted_at IS NOT NULL")
     return [int(each[0]) for each in found]
+
+
+def purge_trash(conn: sqlite3.Connection) -> int:
+    """Delete every article in the trash for good; returns how many."""
+    ids = trashed_ids(conn)
+    for article_id in ids:
+        purge(conn, article_id)
+    return len(ids)
 
 
 def purge(conn: sqlite3.Connection, article_id: int) -> None:

@@ -8,7 +8,20 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from reader.core.models import Annotation, Article, ArticleSummary, Block, Entity
+from reader.core.models import (
+    Annotation,
+    Article,
+    ArticleSummary,
+    Block,
+    BlockKind,
+    Entity,
+    SavedArticle,
+)
+from reader.core.store.migrations import domain_key
+from reader.core.urls import domain_of, normalise_url
+from reader.core.util import sha256
+
+EXCERPT_CHARS = 280
 
 # The columns of a list row; the tag names come along, joined by the unit separator.
 SUMMARY_COLUMNS = (
@@ -55,6 +68,57 @@ def row_to_article(row: sqlite3.Row | dict[str, Any]) -> Article:
         canonical_url=row["canonical_url"],
         lead_image=row["lead_image"],
         excerpt=row["excerpt"],
+    )
+
+
+def excerpt(article: Article) -> str:
+    """What a list shows under the title: the article's own excerpt, else its first paragraph."""
+    if article.excerpt:
+        return article.excerpt[:EXCERPT_CHARS]
+    for block in article.blocks:
+        if block.kind == BlockKind.PARAGRAPH and len(block.text) > 40:
+            return block.text[:EXCERPT_CHARS]
+    return article.text[:EXCERPT_CHARS]
+
+
+def article_to_row(article: Article) -> dict[str, object]:
+    canonical = normalise_url(article.canonical_url or article.url)
+    return {
+        "url": article.url,
+        "canonical_url": canonical,
+        "domain": domain_of(article.url or canonical),
+        "domain_key": domain_key(domain_of(article.url or canonical)),
+        "title": article.title,
+        "byline": article.byline,
+        "site_name": article.site_name,
+        "section": article.section,
+        "published": article.published,
+        "lang": article.lang,
+        "excerpt": excerpt(article),
+        "lead_image": article.lead_image,
+        "word_count": article.word_count,
+        "content": blocks_to_json(article.blocks),
+        "text": article.text,
+        "text_hash": sha256(article.text),
+    }
+
+
+def saved_article(row: sqlite3.Row, tags: Sequence[str]) -> SavedArticle:
+    return SavedArticle(
+        id=int(row["id"]),
+        article=row_to_article(row),
+        added_at=str(row["added_at"]),
+        opened_at=row["opened_at"],
+        read_progress=float(row["read_progress"] or 0.0),
+        favorite=bool(row["favorite"]),
+        archived=bool(row["archived"]),
+        unread=bool(row["unread"]),
+        tags=tuple(tags),
+        deleted_at=row["deleted_at"],
+        updated_at=row["updated_at"],
+        text_hash=str(row["text_hash"] or ""),
+        extractor_version=row["extractor_version"],
+        uid=str(row["uid"] or ""),
     )
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from reader.core.store.articles import require
 from reader.core.store.db import rows
+from reader.core.textsafe import clean_text
+
+
+def normalise(tag: str) -> str:
+    """A tag as stored: clean text, and a name of several words with single spaces, no commas."""
+    tag = clean_text(tag)
+    return " ".join(tag.replace(",", " ").split()) if " " in tag.strip() else tag.strip()
 
 
 def of_article(conn: sqlite3.Connection, article_id: int) -> list[str]:
@@ -56,3 +64,20 @@ def clear(conn: sqlite3.Connection, article_id: int) -> None:
 
 def drop_unused(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM article_tags)")
+
+
+def add_to(conn: sqlite3.Connection, article_id: int, tags: Iterable[str]) -> None:
+    require(conn, article_id)
+    add(conn, article_id, [normalise(tag) for tag in tags])
+
+
+def remove_from(conn: sqlite3.Connection, article_id: int, tags: Iterable[str]) -> None:
+    remove(conn, article_id, [normalise(tag) for tag in tags])
+    drop_unused(conn)
+
+
+def replace_on(conn: sqlite3.Connection, article_id: int, tags: Iterable[str]) -> None:
+    require(conn, article_id)
+    clear(conn, article_id)
+    add(conn, article_id, [normalise(tag) for tag in tags])
+    drop_unused(conn)
