@@ -16,7 +16,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import reader.core.store.annotations as annotation_rows
 from reader.core import adding, fetch
-from reader.core.adding import UNCHANGED, Prepared, Reanchor, Recognise, States
+from reader.core.adding import UNCHANGED, EntityResult, Prepared, Reanchor, Recognise, States
 from reader.core.anchoring import library_reanchor, stored_form
 from reader.core.errors import ArticleNotFoundError, LibraryError
 from reader.core.extract import extract
@@ -50,12 +50,16 @@ __all__ = [
     "SORTS",
     "ArticleNotFoundError",
     "ArticleSummary",
+    "EntityResult",
     "FetchImage",
     "Library",
+    "Recognise",
     "SavedArticle",
     "SearchHit",
     "http_image_fetcher",
+    "normalise_tag",
 ]
+normalise_tag = tag_rows.normalise
 
 SETTING_ARCHIVE_IMAGES = "archive_images"
 
@@ -270,10 +274,6 @@ class Library:
         where = articles.filter_where(filter)
         return self.read(articles.page, where, sort, limit, offset)
 
-    # The statements themselves, for the tests that check their query plans.
-    _page_statement = staticmethod(articles.page_statement)
-    _search_statement = staticmethod(articles.search_statement)
-
     def search(self, query: str, limit: int = 50, offset: int = 0) -> list[SearchHit]:
         """Articles matching `query`, best first, each with a snippet around the matches."""
         return self.read(articles.search, query, limit, offset)
@@ -284,6 +284,10 @@ class Library:
     def live_ids(self) -> list[int]:
         """Every article outside the trash, by id."""
         return self.read(articles.live_ids)
+
+    def find_live(self, *urls: str | None) -> int | None:
+        """The id of a live article saved under any of `urls` (as URL or canonical URL)."""
+        return self.read(articles.find_live_at, urls)
 
     def stored_fields(self, article_id: int) -> dict[str, Any]:
         """The columns an export carries as stored (uid, source, hashes, dates...)."""

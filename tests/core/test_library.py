@@ -262,17 +262,18 @@ def test_search_lets_fts_order_by_rank_and_the_list_walks_an_index(library: Libr
     # What keeps a 100k-article library fast (tests/bench/bench_store.py measures it): no sort
     # of every match, no scan of the articles table.
     from reader.core.query import build_where, parse
+    from reader.core.store import articles
 
     for query in ("river", '"tide tables" tag:x is:unread -sea', "river person:ada site:a.b"):
         parsed = parse(query)
         expression = parsed.match_expression()
         assert expression is not None
-        found = plan(library, library._search_statement(expression, build_where(parsed), 20, 0))
+        found = plan(library, articles.search_statement(expression, build_where(parsed), 20, 0))
         steps = found.split(" | ")
         assert "TEMP B-TREE" not in found, found
         assert not any(step == "SCAN a" or step.startswith("SCAN a ") for step in steps), found
     for sort, index in (("newest", "articles_added"), ("title", "articles_title")):
-        found = plan(library, library._page_statement(build_where(parse("")), sort, 50, 0))
+        found = plan(library, articles.page_statement(build_where(parse("")), sort, 50, 0))
         assert f"SCAN a USING INDEX {index}" in found and "TEMP B-TREE FOR ORDER BY" in found
         # the only sort is of the 50 ids of the page, after the LIMIT
         assert found.index(index) < found.index("TEMP B-TREE"), found

@@ -21,7 +21,6 @@ from reader.core.store import articles, images
 from reader.core.store.db import Connection
 from reader.core.store.migrations import domain_key
 from reader.core.textsafe import clean_article
-from reader.core.urls import normalise_url
 
 from .items import ImportedHighlight, ImportItem
 
@@ -33,8 +32,7 @@ def now_iso() -> str:
 def find_existing(library: Library, *urls: str | None, content_hash: str = "") -> int | None:
     """The id of a live article saved under any of `urls` (as URL or canonical URL), else,
     when none of them is known, one without an address saved from the same bytes."""
-    keys = [key for u in urls if u for key in (normalise_url(u), u.strip())]
-    found = library.read(articles.find_live, dict.fromkeys(k for k in keys if k))
+    found = library.find_live(*urls)
     if found is None and content_hash and not any(urls):
         found = library.read(articles.find_live_by_content, content_hash)
     return found

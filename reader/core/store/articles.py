@@ -13,6 +13,7 @@ from reader.core.models import MATCH_END, MATCH_START, ArticleSummary, SearchHit
 from reader.core.query import Where, build_where, parse
 from reader.core.store.db import rows, value
 from reader.core.store.rows import SUMMARY_COLUMNS, summary, summary_fields
+from reader.core.urls import normalise_url
 
 SNIPPET_TOKENS = 24
 
@@ -93,6 +94,12 @@ def find_live(conn: sqlite3.Connection, addresses: Iterable[str]) -> int | None:
         if found is not None:
             return int(found)
     return None
+
+
+def find_live_at(conn: sqlite3.Connection, urls: Iterable[str | None]) -> int | None:
+    """A live article saved under any of `urls`, as given or in their normalised form."""
+    keys = [key for u in urls if u for key in (normalise_url(u), u.strip())]
+    return find_live(conn, dict.fromkeys(k for k in keys if k))
 
 
 def find_live_oldest(conn: sqlite3.Connection, url: str, canonical: str | None) -> int | None:
