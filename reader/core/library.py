@@ -1,10 +1,6 @@
-"""The library service the GUI and the CLI share: add, get, list, search, tag, trash, re-extract,
-entities and annotations, over one SQLite file.
-
-A facade: the SQL is in `reader.core.store`, adding an article in `reader.core.adding`, the
-highlight cascade in `reader.core.anchoring`. Core modules that need a store function the facade
-does not offer hand it over with `read(fn, ...)` / `write(fn, ...)` instead of a connection.
-"""
+"""The library service the GUI and the CLI share, over one SQLite file: a facade whose SQL is in
+`reader.core.store` and whose add pipeline is `reader.core.adding`. A store function the facade
+does not wrap is handed over with `read(fn, ...)` / `write(fn, ...)`, never a connection."""
 
 from __future__ import annotations
 
@@ -288,6 +284,10 @@ class Library:
     def find_live(self, *urls: str | None) -> int | None:
         """The id of a live article saved under any of `urls` (as URL or canonical URL)."""
         return self.read(articles.find_live_at, urls)
+
+    def find_live_by_content(self, content_hash: str) -> int | None:
+        """A live article without an address saved from the same bytes (`content_hash`)."""
+        return self.read(articles.find_live_by_content, content_hash)
 
     def stored_fields(self, article_id: int) -> dict[str, Any]:
         """The columns an export carries as stored (uid, source, hashes, dates...)."""

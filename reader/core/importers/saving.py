@@ -34,7 +34,7 @@ def find_existing(library: Library, *urls: str | None, content_hash: str = "") -
     when none of them is known, one without an address saved from the same bytes."""
     found = library.find_live(*urls)
     if found is None and content_hash and not any(urls):
-        found = library.read(articles.find_live_by_content, content_hash)
+        found = library.find_live_by_content(content_hash)
     return found
 
 
