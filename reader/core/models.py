@@ -55,8 +55,12 @@ class Inline:
 class Block:
     """One block of an article. Its `text` is what the block contributes to `Article.text`.
 
-    For an image the text is its caption (possibly empty) and `src` the image URL. A table keeps
-    its cells in `rows`; its text is the rows joined by tabs and spaces so it stays searchable.
+    For an image the text is its caption (possibly empty) and `src` the image URL. A code block
+    keeps its lines (its text holds newlines) and `language` names its programming language when
+    the page said. A table keeps its cells in `rows` and its first `header_rows` rows are headings;
+    its text is each row's cells joined by tabs, rows joined by newlines (cell texts hold neither),
+    and its inlines carry offsets into that text: links, and images as empty ranges of kind
+    "image" whose `href` is the image URL.
     """
 
     kind: BlockKind
@@ -66,6 +70,9 @@ class Block:
     inlines: tuple[Inline, ...] = ()
     src: str | None = None
     rows: tuple[tuple[str, ...], ...] = ()
+    language: str | None = None  # code blocks: "c", "python", ...
+    header_rows: int = 0  # tables: how many of the first rows are headings
+    alt: str | None = None  # images: the page's alternative text, when it differs from the caption
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind.value, "text": self.text}
@@ -79,7 +86,27 @@ class Block:
             data["src"] = self.src
         if self.rows:
             data["rows"] = [list(row) for row in self.rows]
+        if self.language:
+            data["language"] = self.language
+        if self.header_rows:
+            data["header_rows"] = self.header_rows
+        if self.alt:
+            data["alt"] = self.alt
         return data
+
+    def cells(self) -> list[tuple[int, str]]:
+        """The pieces of the text that stand alone, with their offsets: a table's cells (a
+        name never runs from one cell into the next), else the whole text."""
+        if self.kind is not BlockKind.TABLE:
+            return [(0, self.text)]
+        pieces: list[tuple[int, str]] = []
+        offset = 0
+        for line in self.text.split("\n"):
+            for cell in line.split("\t"):
+                if cell.strip():
+                    pieces.append((offset, cell))
+                offset += len(cell) + 1
+        return pieces
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Block:
@@ -91,6 +118,9 @@ class Block:
             inlines=tuple(Inline.from_dict(i) for i in data.get("inlines", ())),
             src=data.get("src"),
             rows=tuple(tuple(str(c) for c in row) for row in data.get("rows", ())),
+            language=data.get("language") or None,
+            header_rows=int(data.get("header_rows", 0)),
+            alt=data.get("alt") or None,
         )
 
 

@@ -1,18 +1,17 @@
 """The reading view: a QTextBrowser showing one article built from its blocks.
 
 The document holds `Article.text`'s characters block by block, in order, after a header (title
-and details). Images add characters before their caption; `PositionMap` keeps those shifts, so a
-text offset maps to a document position and back. Entity mentions are painted as character
-formats over those positions.
+and details). Pictures and tables add characters of their own; `PositionMap` keeps those shifts,
+so a text offset maps to a document position and back. Code keeps its lines as line breaks inside
+one block; a table's cell boundaries stand for its tabs and newlines. Entity mentions are painted
+as character formats over those positions.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QUrl, Signal
@@ -23,7 +22,6 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QHelpEvent,
-    QImage,
     QPalette,
     QResizeEvent,
     QTextBlockFormat,
@@ -31,12 +29,13 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
-    QTextImageFormat,
     QTextListFormat,
 )
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from reader.core.models import Article, Block, BlockKind, Inline, Mention
+from reader.ui.block_render import Inserted, image_format, insert_table, load_image
+from reader.ui.position_map import PositionMap
 from reader.ui.rich_text import tooltip
 from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, THEMES, Theme, Typography, group_of
 
@@ -53,64 +52,22 @@ SANS_FAMILIES = ("Inter", "Noto Sans", "Segoe UI", "Helvetica Neue", "DejaVu San
 HEADING_SCALE = {1: 1.55, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 PROPORTIONAL_HEIGHT = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
 LINE_SEPARATOR = "\u2028"
+INLINE_CODE_SCALE = 0.86
 OBJECT_CHAR = "\ufffc"
 BYTE_ORDER_MARK = "\ufeff"
 # A char format property that marks an entity mention, so repainting can find and clear it.
 ENTITY_PROPERTY = QTextFormat.Property.UserProperty + 1
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-@dataclass(slots=True)
-class PositionMap:
-    """Maps offsets in `Article.text` to document positions and back.
-
-    A document counts UTF-16 units, so a character outside the Basic Multilingual Plane (an
-    emoji, say) takes two positions for one offset; `astral` lists those offsets.
-    """
-
-    block_starts: list[int]  # offset in the text where each article block starts
-    shifts: list[int]  # extra document characters before each block's text (images)
-    header_length: int  # characters of the header (title, details) before the body
-    astral: list[int] = field(default_factory=list)
-
-    @classmethod
-    def for_text(
-        cls, text: str, block_starts: list[int], shifts: list[int], header_length: int
-    ) -> PositionMap:
-        astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
-        return cls(block_starts or [0], shifts or [0], header_length, astral)
-
-    def to_position(self, offset: int, end: bool = False) -> int:
-        """The position of `offset`; as the `end` of a range, an offset at the start of a
-        block that begins with an image maps to before the image rather than after it."""
-        index = max(0, bisect.bisect_right(self.block_starts, offset) - 1)
-        if end and index > 0 and self.block_starts[index] == offset:
-            index -= 1
-        wide = bisect.bisect_left(self.astral, offset) if self.astral else 0
-        return self.header_length + offset + self.shifts[index] + wide
-
-    def to_offset(self, position: int) -> int:
-        body = position - self.header_length
-        if body <= 0:
-            return 0
-        index = 0
-        for i, start in enumerate(self.block_starts):
-            if self.to_position(start) - self.header_length <= body:
-                index = i
-            else:
-                break
-        start = self.block_starts[index]
-        inside = body - (self.to_position(start) - self.header_length)
-        offset = start + max(0, inside)
-        if self.astral:
-            # Each wide character before the offset took two positions for one character.
-            k = bisect.bisect_left(self.astral, start)
-            while k < len(self.astral) and self.astral[k] < offset:
-                offset -= 1
-                k += 1
-        return offset
+def _line_breaks(text: str) -> list[int]:
+    """Where the newlines of `text` are, counted in UTF-16 units as a document counts."""
+    breaks: list[int] = []
+    position = 0
+    for char in text:
+        if char == "\n":
+            breaks.append(position)
+        position += 2 if ord(char) > 0xFFFF else 1
+    return breaks
 
 
 def resolve_family(name: str) -> str:
@@ -166,6 +123,11 @@ class ReadingView(QTextBrowser):
         # Given an image URL, its archived bytes; the view itself never fetches anything.
         self.image_loader: Callable[[str], bytes | None] | None = None
         self._mention_starts: list[int] = []
+        # The document's characters, and the positions that stand for other text: table cell
+        # boundaries and code line breaks (a tab or newline), pictures (nothing).
+        self._raw = b""
+        self._separators: dict[int, str] = {}
+        self._events: list[int] = []
         self._painted: list[Mention] = []
         self._apply_palette()
 
@@ -194,6 +156,7 @@ class ReadingView(QTextBrowser):
             cursor.insertBlock(self._block_format(bottom=self._em(0.4)))
             cursor.insertText(line, self._text_format(muted=True))
         self.position_map = PositionMap([0], [0], 0)
+        self._raw, self._separators, self._events = b"", {}, []
         self.setDocument(document)  # the old one, our child, is deleted by Qt
         self.rebuilt.emit()
 
@@ -261,9 +224,21 @@ class ReadingView(QTextBrowser):
 
     def text_range(self, start: int, end: int) -> str:
         """The text the view shows between two article offsets (images are not text)."""
-        selected = self.cursor_for(start, end).selectedText()
-        selected = selected.replace(OBJECT_CHAR + LINE_SEPARATOR, "").replace(OBJECT_CHAR, "")
-        return selected.replace("\u2029", "\n")
+        first = self.position_map.to_position(start)
+        last = max(first, self.position_map.to_position(end, end=True))
+        # Document positions count UTF-16 units, as the raw text encoded so does.
+        raw = self._raw
+        events = self._events[
+            bisect.bisect_left(self._events, first) : bisect.bisect_left(self._events, last)
+        ]
+        pieces: list[str] = []
+        previous = first
+        for position in [*events, last]:
+            pieces.append(raw[2 * previous : 2 * position].decode("utf-16-le"))
+            if position < last:
+                pieces.append(self._separators.get(position, ""))
+            previous = position + 1
+        return "".join(pieces).replace("\u2029", "\n").replace("\ufdd1", "\n")
 
     def select_range(self, start: int, end: int) -> None:
         """Select `Article.text[start:end]` and scroll it into view."""
@@ -397,6 +372,15 @@ class ReadingView(QTextBrowser):
         if link and safe_link(link):
             cursor.insertText(" · ", muted)
             cursor.insertText("Original ↗", self._link_format(muted, link))
+        if article.lead_image and not any(
+            b.kind is BlockKind.IMAGE and b.src for b in article.blocks
+        ):
+            # The page's own picture for the article, when the body has none of its own.
+            image = load_image(self.image_loader, cursor.document(), article.lead_image)
+            if image is not None:
+                cursor.insertBlock(self._block_format(bottom=self._em(1.2)))
+                column = self._em(self.typography.column_em)
+                cursor.insertImage(image_format(article.lead_image, image, column))
         cursor.insertBlock(self._block_format())
 
     def _rebuild(self) -> None:
@@ -409,13 +393,17 @@ class ReadingView(QTextBrowser):
 
         starts: list[int] = []
         shifts: list[int] = []
+        separators: list[tuple[int, str]] = []
+        hidden: list[int] = []
         shift = 0
         offset = 0
         current_list = None
         list_ordered = False
+        after_table = False
         for index, block in enumerate(article.blocks):
-            if index > 0:
+            if index > 0 and not after_table:
                 cursor.insertBlock(self._block_format())
+            after_table = False
             starts.append(offset)
             fmt, block_format = self._formats_for(block)
             cursor.setBlockFormat(block_format)
@@ -434,17 +422,57 @@ class ReadingView(QTextBrowser):
                     current_list.add(cursor.block())
             else:
                 current_list = None
+            if block.kind is BlockKind.TABLE and block.text:
+                inserted = self._insert_table(cursor, block, offset, shift, fmt)
+                shifts.append(shift)
+                for at, extra in inserted.breaks:
+                    starts.append(at)
+                    shifts.append(shift + extra)
+                shift = shifts[-1]
+                separators.extend(inserted.separators)
+                hidden.extend(inserted.hidden)
+                offset += len(block.text) + 1
+                after_table = True  # the block after a table is already there
+                continue
             if block.kind is BlockKind.IMAGE:
-                shift += self._insert_image(cursor, document, block)
+                added = self._insert_image(cursor, document, block)
+                hidden.extend(range(cursor.position() - added, cursor.position()))
+                shift += added
             shifts.append(shift)
-            self._insert_inline_text(cursor, block.text, block.inlines, fmt)
+            if block.kind is BlockKind.CODE:
+                # One block with line breaks: its background and margins hold all its lines.
+                start = cursor.position()
+                self._insert_inline_text(
+                    cursor, block.text.replace("\n", LINE_SEPARATOR), block.inlines, fmt
+                )
+                separators.extend((start + at, "\n") for at in _line_breaks(block.text))
+            else:
+                self._insert_inline_text(cursor, block.text, block.inlines, fmt)
             offset += len(block.text) + 1
         self.position_map = PositionMap.for_text(article.text, starts, shifts, header_length)
+        self._separators = dict(separators)
+        self._events = sorted({*self._separators, *hidden})
         self._painted = []
         self._paint_mentions(document)
         self.setDocument(document)  # the old one, our child, is deleted by Qt
+        self._raw = document.toRawText().encode("utf-16-le", "surrogatepass")
         self._update_margins()
         self.rebuilt.emit()
+
+    def _insert_table(
+        self, cursor: QTextCursor, block: Block, offset: int, shift: int, fmt: QTextCharFormat
+    ) -> Inserted:
+        return insert_table(
+            cursor,
+            block,
+            offset,
+            em=self._em(1),
+            column_width=self._em(self.typography.column_em),
+            colors={"rule": self.theme.muted, "chrome": self.theme.chrome},
+            cell_format=fmt,
+            insert_text=self._insert_inline_text,
+            loader=self.image_loader,
+        )
 
     def _formats_for(self, block: Block) -> tuple[QTextCharFormat, QTextBlockFormat]:
         fmt = self._text_format()
@@ -476,23 +504,11 @@ class ReadingView(QTextBrowser):
 
     def _insert_image(self, cursor: QTextCursor, document: QTextDocument, block: Block) -> int:
         """Insert an archived image before its caption; returns the characters added."""
-        if not block.src or self.image_loader is None:
+        image = load_image(self.image_loader, document, block.src or "")
+        if image is None or not block.src:
             return 0
-        data = self.image_loader(block.src)
-        if not data:
-            return 0
-        image = QImage.fromData(data)
-        if image.isNull():
-            return 0
-        name = QUrl(block.src)
-        document.addResource(QTextDocument.ResourceType.ImageResource, name, image)
-        image_format = QTextImageFormat()
-        image_format.setName(name.toString())
         column = self._em(self.typography.column_em)
-        scale = min(1.0, column / max(1, image.width()))
-        image_format.setWidth(image.width() * scale)
-        image_format.setHeight(image.height() * scale)
-        cursor.insertImage(image_format)
+        cursor.insertImage(image_format(block.src, image, column))
         if block.text:
             cursor.insertText(LINE_SEPARATOR)
             return 2
@@ -517,7 +533,10 @@ class ReadingView(QTextBrowser):
                     elif inline.kind == "strong":
                         piece_format.setFontWeight(QFont.Weight.Bold)
                     elif inline.kind == "code":
+                        # A size smaller, so the line holding it is no taller than the others.
+                        size = piece_format.fontPointSize() or self.typography.font_size_pt
                         piece_format.setFontFamilies([resolve_family("mono")])
+                        piece_format.setFontPointSize(size * INLINE_CODE_SCALE)
                     elif inline.kind == "link" and safe_link(inline.href):
                         piece_format = self._link_format(piece_format, str(inline.href))
             self._insert_text(cursor, text[left:right], piece_format)

@@ -1,7 +1,8 @@
 """The one invariant: for any range, the text under the view's cursor is `Article.text[start:end]`.
 
 Articles are random: every block kind, inline formats, images (archived and missing), emoji and
-other characters that take two positions in a Qt document.
+other characters that take two positions in a Qt document, tables with heading rows and links and
+pictures in their cells, and code blocks of several lines.
 """
 
 from __future__ import annotations
@@ -27,8 +28,57 @@ texts = st.text(
 )
 
 
+cell_texts = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"),
+        blacklist_characters="\u2028\u2029\ufffc",
+    )
+    | st.sampled_from([" ", "😀", "中"]),
+    max_size=12,
+)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> Block:
+    columns = draw(st.integers(1, 4))
+    rows = draw(
+        st.lists(st.lists(cell_texts, min_size=columns, max_size=columns), min_size=1, max_size=4)
+    )
+    text = "\n".join("\t".join(row) for row in rows)
+    inlines: list[Inline] = []
+    offset = 0
+    for row in rows:
+        for cell in row:
+            if draw(st.booleans()):
+                at = offset + draw(st.integers(0, len(cell)))
+                inlines.append(Inline(at, at, "image", draw(st.sampled_from([ARCHIVED, MISSING]))))
+            if cell and draw(st.booleans()):
+                a = offset + draw(st.integers(0, len(cell)))
+                b = draw(st.integers(a, offset + len(cell)))
+                inlines.append(Inline(a, b, "link", "https://example.org/"))
+            offset += len(cell) + 1
+    return Block(
+        BlockKind.TABLE,
+        text,
+        inlines=tuple(inlines),
+        rows=tuple(tuple(row) for row in rows),
+        header_rows=draw(st.integers(0, len(rows) - 1)),
+    )
+
+
+@st.composite
+def code_blocks(draw: st.DrawFn) -> Block:
+    lines = draw(st.lists(cell_texts, min_size=1, max_size=5))
+    return Block(BlockKind.CODE, "\n".join(lines), language=draw(st.sampled_from([None, "c"])))
+
+
 @st.composite
 def blocks(draw: st.DrawFn) -> Block:
+    shape = draw(st.sampled_from(["any", "any", "any", "table", "code"]))
+    if shape == "table":
+        return draw(tables())
+    if shape == "code":
+        return draw(code_blocks())
     kind = draw(st.sampled_from(list(BlockKind)))
     text = draw(texts)
     inlines: list[Inline] = []
@@ -50,9 +100,12 @@ def blocks(draw: st.DrawFn) -> Block:
 
 
 articles = st.builds(
-    lambda title, bs: Article(title=title, blocks=tuple(bs), url="https://example.org/a"),
+    lambda title, bs, lead: Article(
+        title=title, blocks=tuple(bs), url="https://example.org/a", lead_image=lead
+    ),
     texts,
     st.lists(blocks(), min_size=1, max_size=8),
+    st.sampled_from([None, ARCHIVED]),
 )
 
 
@@ -66,7 +119,7 @@ def png_bytes() -> bytes:
     return bytes(data.data())
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(article=articles, data=st.data())
 def test_text_under_the_cursor_equals_the_article_text(qapp, article: Article, data) -> None:  # type: ignore[no-untyped-def]
     image = png_bytes()

@@ -120,9 +120,10 @@ def recognise(
         if block.kind not in _SKIPPED_KINDS and block.text.strip()
     ]
     pieces = [
-        (starts[i] + offset, piece)
+        (starts[i] + cell_offset + offset, piece)
         for i in indexes
-        for offset, piece in _pieces(article.blocks[i].text)
+        for cell_offset, cell in article.blocks[i].cells()
+        for offset, piece in _pieces(cell)
     ]
     names = body_names([article.blocks[i].text for i in indexes])
     raw: list[tuple[int, int, str]] = []

@@ -9,11 +9,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import lxml.html
 
 from reader.core.models import Block, BlockKind, Inline
+
+from .code import code_language, code_text
+from .media import absolute_url, image_src
 
 MAX_BLOCKS = 20_000
 
@@ -30,6 +32,7 @@ INLINE_KINDS = {
     "tt": "code",
 }
 SKIP = {
+    "source",
     "script",
     "style",
     "noscript",
@@ -79,33 +82,6 @@ CONTAINERS = {
 PARAGRAPHS = {"p", "dd", "dt", "caption", "legend"}
 
 
-def absolute_url(href: str | None, base_url: str | None) -> str | None:
-    """An absolute http(s) URL, or None for anything else (javascript:, data:, mailto:...)."""
-    if not href:
-        return None
-    href = href.strip()
-    if not href or href.startswith("#"):
-        return None
-    try:
-        url = urljoin(base_url or "", href)
-    except ValueError:
-        return None
-    if not url.lower().startswith(("http://", "https://")) or any(c in url for c in ' \n\t<>"'):
-        return None
-    return url
-
-
-def image_src(node: lxml.html.HtmlElement, base_url: str | None) -> str | None:
-    for name in ("src", "data-src", "data-original", "data-lazy-src"):
-        url = absolute_url(node.get(name), base_url)
-        if url and not url.lower().startswith("data:"):
-            return url
-    srcset = node.get("srcset") or node.get("data-srcset")
-    if srcset:
-        return absolute_url(srcset.split(",")[0].strip().split(" ")[0], base_url)
-    return None
-
-
 @dataclass
 class _Pending:
     pieces: list[str] = field(default_factory=list)
@@ -153,7 +129,7 @@ def _collapse(raw: str, inlines: list[Inline]) -> tuple[str, list[Inline]]:
             start += 1
         while end > start and text[end - 1] == " ":
             end -= 1
-        if end > start:
+        if end > start or inline.kind == "image":
             moved.append(Inline(start, end, inline.kind, inline.href))
     return text, moved
 
@@ -161,8 +137,11 @@ def _collapse(raw: str, inlines: list[Inline]) -> tuple[str, list[Inline]]:
 class BlockBuilder:
     """Walks an element tree and emits blocks; inline content between blocks becomes paragraphs."""
 
-    def __init__(self, base_url: str | None) -> None:
+    def __init__(self, base_url: str | None, in_cell: bool = False) -> None:
         self.base_url = base_url
+        self.in_cell = in_cell
+        # Cell pictures that ended up in no block (a cell holding only an icon).
+        self.orphan_images: list[Inline] = []
         self.blocks: list[Block] = []
         self.pending = _Pending()
         self.list_depth = 0
@@ -173,9 +152,11 @@ class BlockBuilder:
     def flush(self, kind: BlockKind | None = None, level: int = 0) -> None:
         pending, self.pending = self.pending, _Pending()
         if not pending.pieces:
+            self.orphan_images.extend(i for i in pending.inlines if i.kind == "image")
             return
         text, inlines = _collapse("".join(pending.pieces), pending.inlines)
         if not text or len(self.blocks) >= MAX_BLOCKS:
+            self.orphan_images.extend(i for i in inlines if i.kind == "image")
             return
         if kind is None:
             if self.quote_depth:
@@ -207,6 +188,11 @@ class BlockBuilder:
 
     def visit(self, node: lxml.html.HtmlElement) -> None:
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if tag == "video":
+            src = image_src(node, self.base_url)  # its poster, when it has one
+            if src:
+                self.image(src, node)
+            return
         if tag in SKIP:
             return
         if tag in HEADINGS:
@@ -241,19 +227,15 @@ class BlockBuilder:
             self.quote_depth -= 1
         elif tag in ("pre", "listing", "xmp", "plaintext"):
             self.flush()
-            text = node.text_content().strip("\n")
+            text = code_text(node)
             if text.strip():
-                self.emit(Block(BlockKind.CODE, text.rstrip()))
+                self.emit(Block(BlockKind.CODE, text, language=code_language(node)))
         elif tag == "figure":
             self.figure(node)
-        elif tag == "img":
+        elif tag in ("img", "picture"):
             src = image_src(node, self.base_url)
             if src:
-                self.emit(Block(BlockKind.IMAGE, "", src=src))
-        elif tag == "picture":
-            image = node.find(".//img")
-            if image is not None:
-                self.visit(image)
+                self.image(src, node)
         elif tag == "table":
             self.table(node)
         elif tag == "br":
@@ -279,24 +261,49 @@ class BlockBuilder:
         else:
             self.walk_children(node)
 
+    def image(self, src: str, node: lxml.html.HtmlElement, caption: str = "") -> None:
+        alt = " ".join((node.get("alt") or "").split())[:300] or None
+        if self.in_cell:
+            # A picture in a table cell (a status icon, a flag) stays in its cell.
+            position = self.pending.length
+            self.pending.inlines.append(Inline(position, position, "image", src))
+            return
+        if alt and _norm_words(alt) == _norm_words(caption):
+            alt = None
+        self.emit(Block(BlockKind.IMAGE, caption, src=src, alt=alt))
+
     def figure(self, node: lxml.html.HtmlElement) -> None:
         self.flush()
-        image = node.find(".//img")
-        caption_node = node.find(".//figcaption")
-        src = image_src(image, self.base_url) if image is not None else None
-        if src is None:
+        if node.find(".//table") is not None or self.in_cell:
             self.walk_children(node)
             self.flush()
             return
-        caption = ""
-        if caption_node is not None:
-            caption = " ".join(caption_node.text_content().split())
-        self.emit(Block(BlockKind.IMAGE, caption, src=src))
+        image = next(
+            (i for i in node.iter("img", "picture", "video") if image_src(i, self.base_url)), None
+        )
+        src = image_src(image, self.base_url) if image is not None else None
+        if src is None or image is None:
+            self.walk_children(node)
+            self.flush()
+            return
+        caption_nodes = [
+            c
+            for c in node.iter()
+            if c is not node
+            and isinstance(c.tag, str)
+            and (c.tag == "figcaption" or _CAPTION_CLASS.search(c.get("class") or ""))
+            and c.find(".//img") is None
+        ]
+        # The outermost caption holds the inner ones (a credit inside the caption).
+        outer = [c for c in caption_nodes if not any(a in caption_nodes for a in c.iterancestors())]
+        caption = " ".join(" ".join(c.text_content().split()) for c in outer).strip()
+        self.image(src, image, caption)
         # Text in the figure outside the caption (rare) is kept as paragraphs.
         for child in node:
             if (
                 isinstance(child.tag, str)
-                and child is not caption_node
+                and child not in outer
+                and not any(c in outer for c in child.iter())
                 and child.find(".//img") is None
                 and child.tag != "img"
                 and child.text_content().strip()
@@ -306,28 +313,120 @@ class BlockBuilder:
 
     def table(self, node: lxml.html.HtmlElement) -> None:
         self.flush()
+        if self.in_cell:
+            self.walk_children(node)
+            return
         nested = node.find(".//table") is not None
         blocky = node.find(".//p") is not None or node.find(".//div//p") is not None
-        rows = []
         if not nested and not blocky:
-            for row in node.iter("tr"):
-                cells = tuple(
-                    " ".join(cell.text_content().split())
-                    for cell in row
-                    if isinstance(cell.tag, str) and cell.tag in ("td", "th")
-                )
-                if any(cells):
-                    rows.append(cells)
-        if rows and len(rows) * max(len(r) for r in rows) > 1:
-            text = " ".join("\t".join(row) for row in rows)
-            self.emit(Block(BlockKind.TABLE, text, rows=tuple(rows)))
-            return
+            table = self.table_block(node)
+            if table is not None:
+                self.emit(table)
+                return
         # A layout table: its cells are containers of ordinary blocks.
         for cell in node.iter("td", "th"):
             if cell.find(".//table") is None:
                 self.flush()
                 self.walk_children(cell)
                 self.flush()
+
+    def table_block(self, node: lxml.html.HtmlElement) -> Block | None:
+        rows: list[list[tuple[str, list[Inline]]]] = []
+        header_rows = 0
+        in_header = True
+        for row in node.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+            cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+            built = []
+            for cell in cells[:MAX_TABLE_COLUMNS]:
+                built.append(self.cell(cell))
+                span = _int(cell.get("colspan"), 1, MAX_TABLE_COLUMNS)
+                built.extend(("", []) for _ in range(span - 1))
+            if not any(text or inlines for text, inlines in built):
+                continue
+            if in_header and _is_header_row(row, cells):
+                header_rows += 1
+            else:
+                in_header = False
+            rows.append(built)
+            if len(rows) >= MAX_TABLE_ROWS:
+                break
+        if not rows or len(rows) * max(len(r) for r in rows) <= 1:
+            return None
+        width = max(len(r) for r in rows)
+        texts: list[str] = []
+        inlines: list[Inline] = []
+        offset = 0
+        for row in rows:
+            row = row + [("", [])] * (width - len(row))
+            for column, (text, cell_inlines) in enumerate(row):
+                if column:
+                    offset += 1  # the tab before the cell
+                inlines.extend(
+                    Inline(i.start + offset, i.end + offset, i.kind, i.href) for i in cell_inlines
+                )
+                offset += len(text)
+            offset += 1  # the newline after the row
+            texts.append("\t".join(text for text, _ in row))
+        return Block(
+            BlockKind.TABLE,
+            "\n".join(texts),
+            inlines=tuple(inlines),
+            rows=tuple(tuple(text for text, _ in row) for row in rows),
+            header_rows=min(header_rows, len(rows) - 1) if len(rows) > 1 else 0,
+        )
+
+    def cell(self, cell: lxml.html.HtmlElement) -> tuple[str, list[Inline]]:
+        """A cell's text (one line, no tabs) with its links, emphasis and pictures."""
+        builder = BlockBuilder(self.base_url, in_cell=True)
+        builder.walk_children(cell)
+        builder.flush()
+        text = ""
+        inlines: list[Inline] = []
+        for block in builder.blocks:
+            if text and block.text:
+                text += " "
+            inlines.extend(
+                Inline(i.start + len(text), i.end + len(text), i.kind, i.href)
+                for i in block.inlines
+            )
+            text += block.text
+        # Pictures with no text at all around them still make the cell.
+        inlines.extend(Inline(len(text), len(text), "image", i.href) for i in builder.orphan_images)
+        return text, inlines
+
+
+_CAPTION_CLASS = re.compile(r"caption|credit", re.IGNORECASE)
+MAX_TABLE_ROWS = 2_000
+MAX_TABLE_COLUMNS = 64
+
+
+def _norm_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _int(value: str | None, default: int, highest: int) -> int:
+    try:
+        return max(1, min(highest, int(str(value).strip())))
+    except ValueError:
+        return default
+
+
+def _is_header_row(row: lxml.html.HtmlElement, cells: list[lxml.html.HtmlElement]) -> bool:
+    """A heading row: in `<thead>`, all `<th>`, or cells dressed as headings by their class."""
+    parent = row.getparent()
+    if parent is not None and parent.tag == "thead":
+        return True
+    filled = [c for c in cells if c.text_content().strip()]
+    if not filled:
+        return False
+    if all(c.tag == "th" for c in filled):
+        return True
+    return all(
+        _HEADER_CLASS.search(f"{c.get('class') or ''} {c.get('data-class') or ''}") for c in filled
+    )
+
+
+_HEADER_CLASS = re.compile(r"head", re.IGNORECASE)
 
 
 def to_blocks(root: lxml.html.HtmlElement, base_url: str | None) -> list[Block]:

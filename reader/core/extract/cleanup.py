@@ -8,6 +8,7 @@ of a whole paragraph is known.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import lxml.html
 
@@ -102,8 +103,15 @@ def _drop(node: lxml.html.HtmlElement) -> None:
 def clean_article(root: lxml.html.HtmlElement) -> None:
     """Remove widgets and footers from the article element, in place."""
     doomed: list[lxml.html.HtmlElement] = []
+    # Highlighters name their tokens ("token comment", "tag"): code is never a widget.
+    in_code = {id(n) for pre in root.iter("pre", "code") for n in pre.iter()}
     for node in root.iter():
-        if node is root or not isinstance(node.tag, str) or node.tag in _NEVER_WIDGET:
+        if (
+            node is root
+            or not isinstance(node.tag, str)
+            or node.tag in _NEVER_WIDGET
+            or id(node) in in_code
+        ):
             continue
         hint = f"{node.get('class') or ''} {node.get('id') or ''}"
         if (
@@ -231,7 +239,36 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
         )
     ):
         kept.pop()
-    return kept
+    return attach_captions(kept)
+
+
+# A line that credits or describes the picture above it: "(Artist: X)", "Photo: Y", "Via Z".
+_CAPTION_LINE = re.compile(
+    r"^\((?:[^()]{1,150})\)$|^(?:photo(?:graph)?s?|image|picture|illustration|artist|artwork"
+    r"|source|credit|via|courtesy|screenshot|video|gif|art|foto|bild)(?:\s+(?:by|of|from|courtesy))?"
+    r"\s*[:©]",
+    re.IGNORECASE,
+)
+MAX_CAPTION_CHARS = 160
+
+
+def attach_captions(blocks: list[Block]) -> list[Block]:
+    """Give an uncaptioned picture the credit line that follows it as its caption."""
+    out: list[Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.kind is BlockKind.IMAGE
+            and not previous.text
+            and block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+            and len(block.text) <= MAX_CAPTION_CHARS
+            and _CAPTION_LINE.match(block.text.strip())
+        ):
+            out[-1] = replace(previous, text=block.text, inlines=block.inlines)
+            continue
+        out.append(block)
+    return out
 
 
 def _mostly_link(block: Block) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 import lxml.html
 
-from .blocks import absolute_url
+from .media import absolute_url
 
 MAX_JSON_LD_CHARS = 500_000
 MAX_BYLINE_CHARS = 100

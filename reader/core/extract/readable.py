@@ -16,6 +16,8 @@ import lxml.html
 from readability import Document
 from readability.readability import REGEXES
 
+from .media import has_image, unwrap_noscript_images
+
 MIN_LIST_ITEMS = 2
 MAX_FIGURE_LINK_DENSITY = 0.3
 # Share of the best candidate's score a sibling with the same class gets added when joining.
@@ -31,11 +33,14 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _TABLE_PARTS = ("table", "thead", "tbody", "tr")
 _BLOCK_HOLDERS = ("div", "section", "article", "main")
 MAX_FIGURE_WRAPPER_CHARS = 500
+MAX_IMAGE_WRAPPER_CHARS = 200
+MAX_WRAPPED_IMAGES = 2
 _DROP_TAGS = ("script", "style", "noscript", "link", "template")
 
 
 def strip_for_scoring(root: lxml.html.HtmlElement) -> None:
     """Remove what readability must not score: scripts, styles, comments, hidden elements."""
+    unwrap_noscript_images(root)
     doomed = []
     for node in root.iter(lxml.etree.Comment, lxml.etree.ProcessingInstruction, *_DROP_TAGS):
         doomed.append(node)
@@ -43,11 +48,15 @@ def strip_for_scoring(root: lxml.html.HtmlElement) -> None:
         _drop(node)
     # Embedded posts are quotes the article makes ("twitter-tweet", "instagram-media"); the
     # scorer would drop them as social widgets by their class names.
-    for quote in root.iter("blockquote"):
+    # The same for the parts of a table: a "header_cell" is the table's heading row, not the
+    # page header.
+    for quote in root.iter("blockquote", "thead", "tbody", "tr", "td", "th"):
         for name in ("class", "id"):
             value = quote.get(name)
             if value and REGEXES["unlikelyCandidatesRe"].search(value):
                 del quote.attrib[name]
+                if quote.tag != "blockquote":
+                    quote.set(f"data-{name}", value)  # still read for heading rows
     for node in root.xpath("//*[@hidden or @aria-hidden='true' or @style]"):
         style = node.get("style")
         if node.get("hidden") is not None or (style and REGEXES["displayNoneRe"].search(style)):
@@ -112,6 +121,16 @@ class ReadableDocument(Document):  # type: ignore[misc]
                 and _text_length(elem) <= MAX_FIGURE_WRAPPER_CHARS
                 and self.get_link_density(elem) < MAX_FIGURE_LINK_DENSITY
             ):
+                allowed[elem] = True
+            elif (
+                _text_length(elem) <= MAX_IMAGE_WRAPPER_CHARS
+                and self.class_weight(elem) >= 0
+                and len(elem.findall(".//img")) <= MAX_WRAPPED_IMAGES
+                and has_image(elem)
+                and self.get_link_density(elem) < MAX_FIGURE_LINK_DENSITY
+            ):
+                # The wrappers a picture sits in (aspect-ratio boxes, lazy-load holders) have
+                # no text of their own; readability drops them as empty.
                 allowed[elem] = True
         return allowed
 
