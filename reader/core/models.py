@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -125,6 +126,21 @@ class Block:
 
 
 WORDS_PER_MINUTE = 230
+# Readers of Chinese and Japanese take in about 400 characters a minute.
+CJK_CHARACTERS_PER_MINUTE = 400
+_CJK_CHARACTER = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
+
+
+def _counts(text: str) -> tuple[int, int]:
+    """(words outside CJK scripts, CJK characters) of `text`."""
+    if text.isascii():
+        return len(text.split()), 0
+    characters = len(_CJK_CHARACTER.findall(text))
+    if not characters:
+        return len(text.split()), 0
+    return len(_CJK_CHARACTER.sub(" ", text).split()), characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +169,25 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return len(self.text.split())
+        """Words, with each Chinese, Japanese or Korean character counted as one (those
+        scripts do not put spaces between words)."""
+        words, characters = _counts(self.text)
+        return words + characters
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+        words, characters = _counts(self.text)
+        return max(1, round(words / WORDS_PER_MINUTE + characters / CJK_CHARACTERS_PER_MINUTE))
+
+    def image_sources(self) -> list[str]:
+        """The addresses of the article's pictures in reading order: picture blocks and the
+        pictures inside table cells."""
+        sources: list[str] = []
+        for block in self.blocks:
+            if block.src:
+                sources.append(block.src)
+            sources.extend(i.href for i in block.inlines if i.kind == "image" and i.href)
+        return sources
 
     def block_starts(self) -> list[int]:
         """Offset in `text` where each block begins."""

@@ -13,8 +13,10 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, QUrl
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
+    QColor,
+    QFont,
     QGuiApplication,
     QImage,
     QPageLayout,
@@ -39,6 +41,8 @@ MARGINS_MM = 18.0
 # cut: the block that crosses the line and everything after it move to a new document.
 QT_LAYOUT_LIMIT_PX = 2**23 - 1
 LAYOUT_SHARE = 0.9
+FOOTER_MM = 9.0
+PAGE_NUMBER_PT = 8.5
 
 
 class PdfExportError(ReadmarkError):
@@ -72,7 +76,10 @@ class _Pages:
         self.writer.setTitle(title)
         self.writer.setCreator("Readmark")
         self.writer.setPageLayout(_page_layout())
-        self.size = QSizeF(self.writer.width(), self.writer.height())
+        # The foot of each page holds its number, below the text, so a number never lands in
+        # the middle of a paragraph or a code block that runs on to the next page.
+        self.footer = self.writer.resolution() * FOOTER_MM / 25.4
+        self.size = QSizeF(self.writer.width(), self.writer.height() - self.footer)
         self.painter = QPainter(self.writer)
         if not self.painter.isActive():
             raise PdfExportError(f"Cannot write a PDF to {dest or path}.")
@@ -98,6 +105,17 @@ class _Pages:
             )
             self.painter.restore()
             self.count += 1
+            self._number(self.count)
+
+    def _number(self, page: int) -> None:
+        font = QFont("serif")
+        font.setPointSizeF(PAGE_NUMBER_PT)
+        self.painter.save()
+        self.painter.setFont(font)
+        self.painter.setPen(QColor("#777777"))
+        foot = QRectF(0, self.size.height(), self.size.width(), self.footer)
+        self.painter.drawText(foot, int(Qt.AlignmentFlag.AlignCenter), str(page))
+        self.painter.restore()
 
     def finish(self) -> None:
         self.painter.end()

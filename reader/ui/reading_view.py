@@ -83,6 +83,46 @@ def resolve_family(name: str) -> str:
     return name
 
 
+# Each language by its own name, as its readers would look for it.
+LANGUAGE_NAMES = {
+    "zh": "中文",
+    "ja": "日本語",
+    "ko": "한국어",
+    "de": "Deutsch",
+    "fr": "Français",
+    "es": "Español",
+    "pt": "Português",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "ru": "Русский",
+    "uk": "Українська",
+    "pl": "Polski",
+    "cs": "Čeština",
+    "sv": "Svenska",
+    "da": "Dansk",
+    "nb": "Norsk",
+    "fi": "Suomi",
+    "tr": "Türkçe",
+    "el": "Ελληνικά",
+    "ar": "العربية",
+    "he": "עברית",
+    "hi": "हिन्दी",
+    "id": "Bahasa Indonesia",
+    "vi": "Tiếng Việt",
+    "th": "ไทย",
+}
+
+
+def language_name(lang: str | None) -> str | None:
+    """The article's language for its details line; None for English, the usual case."""
+    if not lang:
+        return None
+    primary = lang.split("-")[0].lower()
+    if primary == "en":
+        return None
+    return LANGUAGE_NAMES.get(primary, primary.upper())
+
+
 def readable_date(value: str) -> str:
     """ "2019-04-28T10:00:00Z" as "28 Apr 2019"; anything unparsable as given."""
     try:
@@ -365,6 +405,9 @@ class ReadingView(QTextBrowser):
         details = [p for p in (article.byline, article.site_name) if p]
         if article.published:
             details.append(readable_date(article.published))
+        language = language_name(article.lang)
+        if language:
+            details.append(language)
         details.append(f"{article.reading_minutes} min read")
         cursor.insertBlock(self._block_format(bottom=self._em(1.6)))
         cursor.insertText(" · ".join(details), muted)

@@ -135,3 +135,14 @@ def test_pictures_and_the_lead_image_are_shown_inline(qtbot) -> None:  # type: i
     view = shown(qtbot, with_images, lambda src: picture)
     html = view.document().toHtml()
     assert html.count("<img") == 3
+
+
+def test_the_details_line_names_a_language_other_than_english(qtbot) -> None:  # type: ignore[no-untyped-def]
+    text = "宇航员在太空中喝酒会怎么样？后果很严重。" * 60
+    chinese = Article(title="宇航员", blocks=(Block(BlockKind.PARAGRAPH, text),), lang="zh")
+    view = shown(qtbot, chinese)
+    details = view.document().findBlockByNumber(1).text()
+    assert "中文" in details and "3 min read" in details
+    english = Article(title="Tides", blocks=(Block(BlockKind.PARAGRAPH, "The tide."),), lang="en")
+    view = shown(qtbot, english)
+    assert "English" not in view.document().findBlockByNumber(1).text()

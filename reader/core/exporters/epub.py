@@ -164,11 +164,11 @@ def export_epub(library: Library, dest: Path, article_ids: Iterable[int]) -> int
     images = []
     for article_id, item in zip(ids, items, strict=True):
         found: dict[str, tuple[bytes, str]] = {}
-        for block in item.article.blocks:
-            if block.src:
-                image = library.image(article_id, block.src)
+        for src in item.article.image_sources():
+            if src not in found:
+                image = library.image(article_id, src)
                 if image is not None:
-                    found[block.src] = image
+                    found[src] = image
         images.append(found)
     write_epub(dest, items, images)
     return len(ids)

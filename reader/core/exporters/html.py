@@ -23,13 +23,15 @@ from reader.core.models import Annotation, Article, Block, BlockKind
 from reader.core.textsafe import clean_text
 
 from . import safe
+from .tables import table_rows
 
 ImageSrc = Callable[[str], str | None]
 
 STYLE = """
 body { font-family: Georgia, "Times New Roman", serif; line-height: 1.6; max-width: 40em;
        margin: 2em auto; padding: 0 1em; color: #222; }
-h1, h2, h3, h4 { line-height: 1.25; }
+h1, h2, h3, h4, h5, h6 { line-height: 1.25; }
+h5, h6 { font-size: medium; }
 .meta { color: #666; font-size: 0.9em; }
 mark { background: #fff2a8; }
 mark.green { background: #c9f2c7; } mark.blue { background: #cfe3ff; }
@@ -37,7 +39,10 @@ mark.pink { background: #ffd1e6; } mark.purple { background: #e3d4ff; }
 blockquote { border-left: 3px solid #ccc; margin-left: 0; padding-left: 1em; color: #444; }
 pre { white-space: pre-wrap; background: #f5f5f5; padding: 0.5em; }
 img { max-width: 100%; height: auto; }
-table { border-collapse: collapse; } td { border: 1px solid #ccc; padding: 0.2em 0.4em; }
+table { border-collapse: collapse; margin: 1em 0; }
+td, th { border: 1px solid #ccc; padding: 0.2em 0.4em; vertical-align: top; }
+th { background: #f3f3f1; text-align: left; }
+td img, th img { max-height: 2em; vertical-align: middle; }
 .note { color: #555; font-style: italic; margin: 0.2em 0 1em 1em; }
 article + article { page-break-before: always; break-before: page; }
 """
@@ -206,7 +211,9 @@ def blocks_html(
         elif block.kind is BlockKind.QUOTE:
             parts.append(f"<blockquote><p>{body}</p></blockquote>")
         elif block.kind is BlockKind.CODE:
-            parts.append(f"<pre><code>{escape(block.text, quote=False)}</code></pre>")
+            language = re.sub(r"[^\w+#.-]", "", block.language or "")
+            css = f' class="language-{language}"' if language else ""
+            parts.append(f"<pre><code{css}>{escape(block.text, quote=False)}</code></pre>")
         elif block.kind is BlockKind.IMAGE:
             src = image_src(block.src) if (image_src and block.src) else None
             if src is None:
@@ -215,16 +222,43 @@ def blocks_html(
             caption = f"<figcaption>{body}</figcaption>" if block.text else ""
             alt = escape(" ".join(block.text.split()))
             parts.append(f'<figure><img src="{escape(src)}" alt="{alt}"{close}>{caption}</figure>')
-        elif block.kind is BlockKind.TABLE and block.rows:
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{escape(cell, quote=False)}</td>" for cell in row) + "</tr>"
-                for row in block.rows
-            )
-            parts.append(f"<table>{rows}</table>")
+        elif block.kind is BlockKind.TABLE and (block.text or block.rows):
+            parts.append(table_html(block, offset, marks, xhtml, base, ids, image_src))
         else:
             parts.append(f"<p>{body}</p>")
     lists.close()
     return "\n".join(parts)
+
+
+def table_html(
+    block: Block,
+    offset: int,
+    marks: Sequence[Annotation],
+    xhtml: bool,
+    base: str | None,
+    ids: MarkIds,
+    image_src: ImageSrc | None,
+) -> str:
+    """A table with its heading rows in `<thead>`, links, highlights and pictures in cells."""
+    close = " /" if xhtml else ""
+    head: list[str] = []
+    body: list[str] = []
+    for row in table_rows(block):
+        cells = []
+        for cell in row:
+            tag = "th" if cell.header else "td"
+            start = offset + cell.offset
+            here = [a for a in marks if a.start < start + len(cell.block.text) and a.end > start]
+            pictures = "".join(
+                f'<img src="{escape(found)}" alt=""{close}>'
+                for src in cell.images
+                if image_src and (found := image_src(src))
+            )
+            text = inline_html(cell.block, start, here, xhtml, base, ids)
+            cells.append(f"<{tag}>{pictures}{text}</{tag}>")
+        (head if row and row[0].header else body).append("<tr>" + "".join(cells) + "</tr>")
+    thead = f"<thead>{''.join(head)}</thead>" if head else ""
+    return f"<table>{thead}<tbody>{''.join(body)}</tbody></table>"
 
 
 def article_section(
@@ -247,7 +281,8 @@ def article_section(
         meta.append(f'<a href="{escape(source)}">{escape(article.url or "")}</a>')
     if item.tags:
         meta.append("tags: " + escape(", ".join(item.tags)))
-    parts = [f"<article><h1>{escape(article.title)}</h1>"]
+    lang = f' lang="{_language(article.lang)}"' if article.lang else ""
+    parts = [f"<article{lang}><h1>{escape(article.title)}</h1>"]
     if meta:
         parts.append(f'<p class="meta">{" · ".join(meta)}</p>')
     parts.append(blocks_html(article, item.annotations, image_src, xhtml, ids))

@@ -24,6 +24,7 @@ from reader.core.models import Annotation, Article, Block, BlockKind, Entity
 from reader.core.textsafe import clean_text
 
 from . import safe
+from .tables import Cell, table_rows
 
 if TYPE_CHECKING:
     from reader.core.library import Library
@@ -58,6 +59,22 @@ def _yaml(value: str) -> str:
     return safe.yaml_string(value)
 
 
+# Counts and amounts say nothing a note-taker files by ("2", "40%", "first").
+_NOT_IN_FRONT_MATTER = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "MONEY", "TIME"})
+MAX_NAME_WORDS = 6
+MAX_NAME_CHARS = 60
+_SENTENCE_MARK = re.compile(r"[.!?;:。！？；：，、“”]\s*\S")
+
+
+def _name_like(name: str) -> bool:
+    """A name, not a sentence the model mistook for one."""
+    return (
+        len(name) <= MAX_NAME_CHARS
+        and len(name.split()) <= MAX_NAME_WORDS
+        and not _SENTENCE_MARK.search(name)
+    )
+
+
 def front_matter(item: ExportItem) -> str:
     article = item.article
     lines = ["---", f"title: {_yaml(article.title)}"]
@@ -73,6 +90,8 @@ def front_matter(item: ExportItem) -> str:
     lines.append("tags: [" + ", ".join(_yaml(tag) for tag in item.tags) + "]")
     by_label: dict[str, list[str]] = {}
     for entity in item.entities:
+        if entity.label in _NOT_IN_FRONT_MATTER or not _name_like(entity.name):
+            continue
         names = by_label.setdefault(entity.label, [])
         if entity.name not in names:
             names.append(entity.name)
@@ -161,15 +180,32 @@ def image_markdown(block: Block, images: Mapping[str, str], base: str | None = N
     return f"[{label}](<{safe.markdown_destination(remote)}>)"
 
 
-def _table_cell(cell: str) -> str:
-    return escape_markdown(" ".join(cell.split()))  # a line break would end the table
+def table_markdown(block: Block, images: Mapping[str, str], base: str | None = None) -> str:
+    """A pipe table: the first heading row (or an empty one) above the rule, links and
+    pictures kept in their cells."""
+    rows = table_rows(block)
+    width = max(len(row) for row in rows)
+
+    def cell_markdown(cell: Cell) -> str:
+        pictures = [
+            image_markdown(Block(BlockKind.IMAGE, "", src=src), images, base) for src in cell.images
+        ]
+        text = " ".join(_inline_markdown(cell.block, base).split())  # a break ends the table
+        return " ".join([*pictures, text]).strip()
+
+    lines = ["| " + " | ".join(cell_markdown(c) for c in row) + " |" for row in rows]
+    if not (rows and rows[0] and rows[0][0].header):
+        lines.insert(0, "|" + "  |" * width)
+    lines.insert(1, "|" + " --- |" * width)
+    return "\n".join(lines)
 
 
-def _code_block(text: str) -> str:
+def _code_block(text: str, language: str | None = None) -> str:
     text = clean_text(text)
     longest = max((len(run) for run in re.findall(r"`{3,}", text)), default=2)
     fence = "`" * (longest + 1)
-    return f"{fence}\n{text}\n{fence}"
+    info = re.sub(r"[^\w+#.-]", "", language or "")
+    return f"{fence}{info}\n{text}\n{fence}"
 
 
 def blocks_markdown(
@@ -195,16 +231,11 @@ def blocks_markdown(
             lines = _inline_markdown(block, base).split("\n")
             chunk = "\n".join("> " + line for line in lines)
         elif kind is BlockKind.CODE:
-            chunk = _code_block(block.text)
+            chunk = _code_block(block.text, block.language)
         elif kind is BlockKind.IMAGE:
             chunk = image_markdown(block, images, base)
-        elif kind is BlockKind.TABLE and block.rows:
-            width = max(len(row) for row in block.rows)
-            rows = [list(row) + [""] * (width - len(row)) for row in block.rows]
-            table = ["| " + " | ".join(_table_cell(c) for c in rows[0]) + " |"]
-            table.append("|" + " --- |" * width)
-            table += ["| " + " | ".join(_table_cell(c) for c in row) + " |" for row in rows[1:]]
-            chunk = "\n".join(table)
+        elif kind is BlockKind.TABLE and (block.text or block.rows):
+            chunk = table_markdown(block, images, base)
         else:
             chunk = _inline_markdown(block, base)
         if kind is not BlockKind.LIST_ITEM:

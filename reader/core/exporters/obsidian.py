@@ -30,11 +30,11 @@ def export_markdown_folder(
     for article_id in article_ids:
         item = library_item(library, article_id)
         images: dict[str, str] = {}
-        for block in item.article.blocks:
-            if block.src and block.src not in images:
-                local = _save_image(library, article_id, block.src, directory)
+        for src in item.article.image_sources():
+            if src not in images:
+                local = _save_image(library, article_id, src, directory)
                 if local is not None:
-                    images[block.src] = local
+                    images[src] = local
         item = replace(item, images=images)
         path = directory / file_name(item)
         write_text(path, article_markdown(item))

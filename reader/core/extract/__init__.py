@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reader.core.errors import ExtractionError
 from reader.core.models import Article, RawPage
 from reader.core.textsafe import clean_article
 
 from .decode import decode_text
+from .language import article_language
 
 
 def extract(raw: RawPage, kind: str | None = None) -> Article:
@@ -32,6 +35,9 @@ def extract(raw: RawPage, kind: str | None = None) -> Article:
     article = clean_article(article)
     if not article.text.strip():
         raise ExtractionError("No readable text was found on this page.")
+    lang = article_language(article.lang, article.text)
+    if lang != article.lang:
+        article = replace(article, lang=lang)
     return article
 
 

@@ -123,9 +123,10 @@ class ReadableDocument(Document):  # type: ignore[misc]
             ):
                 allowed[elem] = True
             elif (
-                _text_length(elem) <= MAX_IMAGE_WRAPPER_CHARS
-                and self.class_weight(elem) >= 0
+                next(elem.iter("img", "video"), None) is not None
                 and len(elem.findall(".//img")) <= MAX_WRAPPED_IMAGES
+                and _text_length(elem) <= MAX_IMAGE_WRAPPER_CHARS
+                and self.class_weight(elem) >= 0
                 and has_image(elem)
                 and self.get_link_density(elem) < MAX_FIGURE_LINK_DENSITY
             ):

@@ -99,7 +99,7 @@ def http_image_fetcher(session: Any = None, network: NetworkPolicy | None = None
 def image_urls(article: Article) -> list[str]:
     """The absolute http(s) addresses of the article's images, each once, in reading order."""
     urls: list[str] = []
-    candidates = [block.src for block in article.blocks if block.src]
+    candidates = article.image_sources()
     if article.lead_image:
         candidates.append(article.lead_image)
     for src in candidates:
