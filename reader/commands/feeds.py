@@ -187,7 +187,10 @@ def run_refresh(args: argparse.Namespace) -> int:
     cancel = threading.Event()
 
     def show(progress: Progress) -> None:
-        sys.stderr.write(f"\r{progress.feeds_done}/{progress.feeds_total} feeds   ")
+        sys.stderr.write(
+            f"\r{progress.feeds_done}/{progress.feeds_total} feeds  {progress.added} new  "
+            f"{progress.failed_feeds} failed   "
+        )
         sys.stderr.flush()
 
     with _open(args, recognise) as library:

@@ -8,6 +8,7 @@ results. Choosing a feed or a folder shows its articles in the library list (`fe
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,6 +246,10 @@ class FeedsFeature(QObject):
         self.section.move_requested.connect(self._ask_folder)
         self.section.every_requested.connect(self._ask_every)
         self.refreshing = False
+        # A refresh still running when the window closes stops at its next entry; what it
+        # saved stays saved and the rest comes with the next refresh.
+        self.cancel = threading.Event()
+        self.shell.widget.destroyed.connect(self.cancel.set)
         self._placed = False
         self._had_feeds = False
         self.timer = QTimer(self)
@@ -274,12 +279,13 @@ class FeedsFeature(QObject):
         self._run(work, self._show)
 
     def _show(self, snapshot: Snapshot) -> None:
+        # A library that follows no feed keeps the window as it was (View > Feeds shows the
+        # panel); the first feed brings it in.
         if not self._placed:
-            # A library that follows no feed keeps the window as it was; View > Feeds shows it.
-            self._placed = True
             self.dock.setVisible(bool(snapshot.feeds))
         elif snapshot.feeds and not self._had_feeds:
             self.dock.show()
+        self._placed = True
         self._had_feeds = bool(snapshot.feeds)
         self.section.show_feeds(snapshot)
         self.changed.emit()
@@ -400,7 +406,10 @@ class FeedsFeature(QObject):
         recognise = self.context.recogniser()
 
         def work() -> list[FeedOutcome]:
-            return Refresher(self.library, self.policy, recognise=recognise).run(ids)
+            refresher = Refresher(
+                self.library, self.policy, recognise=recognise, cancel=self.cancel
+            )
+            return refresher.run(ids)
 
         def failed(exc: BaseException) -> None:
             self.refreshing = False

@@ -13,7 +13,9 @@ def test_subscribing_brings_the_feed_in_with_its_unread_count(make_window, qtbot
     window = make_window()
     feature = window.feeds
     feature.policy = FAST
-    assert not feature.dock.isVisible()  # a library without feeds keeps the window as it was
+    # A library without feeds keeps the window as it was.
+    qtbot.waitUntil(lambda: feature._placed, timeout=10_000)
+    assert not feature.dock.isVisible()
     with feed_server() as server:
         entries = [
             Item(f"g{n}", f"Feed story {n}", server.url(f"/post/{n}"), prose(n)) for n in range(2)

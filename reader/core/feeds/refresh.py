@@ -256,7 +256,7 @@ class Refresher:
         def work(token: int, task: _Task) -> None:
             results.put((token, task, self._work(task)))
 
-        self._done = 0
+        self._done = self._added = self._failed = 0
         self._total = len(states)
         try:
             while not self.cancel.is_set():
@@ -294,8 +294,10 @@ class Refresher:
 
     def _progress(self, state: _FeedState) -> None:
         self._done += 1
+        self._added += state.outcome.added
+        self._failed += int(bool(state.outcome.error))
         if self.on_progress is not None:
-            self.on_progress(Progress(self._done, self._total, 0, 0))
+            self.on_progress(Progress(self._done, self._total, self._added, self._failed))
 
     # -- writer side -----------------------------------------------------------------------
 

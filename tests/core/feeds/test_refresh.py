@@ -192,3 +192,24 @@ def test_validators_are_sent_back(server: FeedServer, library: Library) -> None:
         etag='"v1"',
     )
     assert answer.status == 304
+
+
+def test_images_of_new_entries_are_archived_with_them(server: FeedServer, library: Library) -> None:
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c63f8ffff3f0005fe02fea7358184"
+        "0000000049454e44ae426082"
+    )
+    server.routes["/img/harbour.png"] = Route(png, content_type="image/png")
+    body = prose(1) + '<p><img src="/img/harbour.png" alt="The harbour"></p>' + prose(2)
+    entry = Item("pic", "With a picture", server.url("/post/pic"), body)
+    url = serve_feed(server, "atom", [entry])
+    Feeds(library).add(url)
+
+    [outcome] = refresh(library, policy=RefreshPolicy(host_delay_s=0.0))
+
+    assert outcome.added == 1
+    [saved] = library.list_articles()
+    image = server.url("/img/harbour.png")
+    assert library.image_urls(saved.id) == [image]
+    assert library.image(saved.id, image) == (png, "image/png")
