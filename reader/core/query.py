@@ -290,6 +290,52 @@ def build_where(query: Query, where: Where | None = None) -> Where:
     return where
 
 
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _entity_sql(labels: tuple[str, ...], value: str) -> tuple[str, list[object]]:
+    """Articles mentioning the library entity `value` names: by name, by any spelling or
+    curated alias, and for a person also by the surname or full name the library links."""
+    from reader.core.entities.grouping import search_keys, surname
+    from reader.core.entities.linking import normalise
+
+    keys = search_keys(labels, value)
+    label_marks = ", ".join("?" for _ in labels)
+    parts = [
+        f"SELECT id FROM entities WHERE key IN ({', '.join('?' for _ in keys)})",
+        f"SELECT id FROM entities WHERE name = ? COLLATE NOCASE AND label IN ({label_marks})",
+    ]
+    params: list[object] = [*keys, value, *labels]
+    if "PERSON" in labels:
+        last = surname(value)
+        # The full names of the library ending in the surname; linked only when there is one.
+        ending = f"person:% {_like_escaped(last)}"
+        one_person = (
+            "(SELECT count(*) FROM entities WHERE label = 'PERSON' AND key LIKE ? ESCAPE '\\' "
+            "AND article_count > 0) = 1"
+        )
+        wanted = f"person:{normalise(value)}"
+        if " " not in wanted:
+            parts.append(
+                "SELECT id FROM entities WHERE label = 'PERSON' AND key LIKE ? ESCAPE '\\' "
+                f"AND article_count > 0 AND {one_person}"
+            )
+            params += [ending, ending]
+        else:
+            parts.append(
+                "SELECT id FROM entities WHERE key = ? AND EXISTS (SELECT 1 FROM entities "
+                f"WHERE key = ? AND article_count > 0) AND {one_person}"
+            )
+            params += [f"person:{last}", wanted, ending]
+    return (
+        "a.id IN (SELECT ae.article_id FROM article_entities ae WHERE ae.entity_id IN ("
+        + " UNION ALL ".join(parts)
+        + "))",
+        params,
+    )
+
+
 def _filter_sql(item: Filter) -> tuple[str, list[object]]:
     if item.name == "tag":
         return (
@@ -307,14 +353,7 @@ def _filter_sql(item: Filter) -> tuple[str, list[object]]:
     if item.name == "is":
         return STATES[item.value], []
     if item.name in ENTITY_LABELS:
-        labels = ENTITY_LABELS[item.name]
-        marks = ", ".join("?" for _ in labels)
-        return (
-            "a.id IN (SELECT ae.article_id FROM entities e "
-            "JOIN article_entities ae ON ae.entity_id = e.id "
-            f"WHERE e.name = ? COLLATE NOCASE AND e.label IN ({marks}))",
-            [item.value, *labels],
-        )
+        return _entity_sql(ENTITY_LABELS[item.name], item.value)
     if item.name == "feed":
         # Articles a feed brought: the feed by its number or title, or every feed of a folder.
         return (
