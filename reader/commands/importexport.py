@@ -9,9 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader.core.bulk import FetchPolicy, ImportReport, Progress, import_file
 from reader.core.exporters import EXPORTERS, export, selected_ids
 from reader.core.importers import FORMATS
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.job import ImportReport, Progress
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from reader.core.paths import library_path
 

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from reader.core.bulk import FetchPolicy, ImportReport, Progress, import_file
 from reader.core.errors import ReadmarkError
 from reader.core.importers import FORMATS
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.job import ImportReport, Progress
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from reader.ui.rich_text import plain_label, tooltip
 from reader.ui.tasks import TaskRunner

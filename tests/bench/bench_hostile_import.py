@@ -23,7 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from reader.core.bulk import FetchPolicy, Progress, import_file
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.job import Progress
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from tests.hostile_server import check_outcome, hostile_server, kind_of, loopback_policy
 

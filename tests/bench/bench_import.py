@@ -25,7 +25,9 @@ from typing import ClassVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from reader.core.bulk import BulkImporter, FetchPolicy, ImportReport, prepare_import
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.job import ImportReport, prepare_import
+from reader.core.importing.runner import BulkImporter
 from reader.core.library import Library
 
 CASES = Path(__file__).resolve().parents[3] / "shared" / "extract-cases" / "scrapinghub-dev"

@@ -13,11 +13,11 @@ import pytest
 
 from reader.cli import main
 from reader.core.anchoring import new_annotation
-from reader.core.bulk import import_file
 from reader.core.exporters.epub import export_epub
 from reader.core.exporters.html import export_html
 from reader.core.exporters.library_json import export_json
 from reader.core.exporters.obsidian import export_markdown_folder
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from reader.core.models import Annotation, Article, Block, BlockKind, Inline
 

@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from reader.core.bulk import FetchPolicy, import_file
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from tests.hostile_server import check_outcome, hostile_server, kind_of, loopback_policy
 
@@ -82,7 +83,8 @@ def test_three_hundred_hostile_urls_are_each_added_or_explained(tmp_path: Path) 
 IMPORT_SCRIPT = """
 import sys
 from pathlib import Path
-from reader.core.bulk import FetchPolicy, import_file
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from tests.hostile_server import loopback_policy
 policy = FetchPolicy(**eval(sys.argv[3]), network=loopback_policy())

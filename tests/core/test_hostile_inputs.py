@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core.bulk import ImportReport, ReportRow
+from reader.core.importing.job import ImportReport, ReportRow
 from reader.core.library import Library
 from reader.core.query import QueryError, parse
 
-from .test_bulk_reliability import running_server
+from .importing.test_bulk_reliability import running_server
 from .test_library import make_article
 
 

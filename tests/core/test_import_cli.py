@@ -10,7 +10,7 @@ import pytest
 from reader.cli import main
 from reader.core.library import Library
 
-from .test_bulk_reliability import running_server
+from .importing.test_bulk_reliability import running_server
 from .test_import_formats import FIXTURES
 
 

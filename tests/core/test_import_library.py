@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from reader.core.bulk import FetchPolicy, import_file
 from reader.core.errors import NotFoundError
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from reader.core.models import RawPage
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from reader.core.anchoring import new_annotation
-from reader.core.bulk import FetchPolicy, import_file
 from reader.core.exporters.library_json import export_json
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from reader.core.models import Annotation, Article, Block, BlockKind, Inline, RawPage
 from tests.conftest import FIXTURES
@@ -289,7 +290,8 @@ def test_a_damaged_row_in_an_interrupted_job_does_not_block_the_resume(tmp_path:
     dest = tmp_path / "three.json"
     export_json(library, dest)
     restored = Library(tmp_path / "restored.sqlite3")
-    from reader.core.bulk import BulkImporter, prepare_import
+    from reader.core.importing.job import prepare_import
+    from reader.core.importing.runner import BulkImporter
 
     job = prepare_import(restored, dest)
     restored.db.execute(

@@ -6,11 +6,12 @@ import csv
 import json
 from pathlib import Path
 
-from reader.core.bulk import FetchPolicy, ImportReport
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.job import ImportReport
 from reader.core.library import Library
 from reader.ui.export_dialog import ExportDialog
 from reader.ui.import_dialog import ImportDialog
-from tests.core.test_bulk_reliability import FAST, running_server
+from tests.core.importing.test_bulk_reliability import FAST, running_server
 
 FAST_POLICY = FetchPolicy(**FAST)  # type: ignore[arg-type]
 

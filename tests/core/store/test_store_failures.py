@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.core.bulk import FetchPolicy, import_file
 from reader.core.errors import (
     DiskFullError,
     LibraryError,
@@ -23,6 +22,8 @@ from reader.core.errors import (
     SearchTooLongError,
 )
 from reader.core.exporters.library_json import export_json
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from reader.core.models import Article, Block, BlockKind
 from tests.core.conftest import fill_disk

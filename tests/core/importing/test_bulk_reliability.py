@@ -28,7 +28,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from reader.core.bulk import FetchPolicy, Progress, fetch_page, import_file
+from reader.core.importing.fetching import FetchPolicy, fetch_page
+from reader.core.importing.job import Progress
+from reader.core.importing.runner import import_file
 from reader.core.job_owner import list_jobs
 from reader.core.library import Library
 from reader.core.models import RawPage
@@ -250,7 +252,7 @@ def running_server(**options: object) -> Iterator[MisbehavingServer]:
 
 # -- the tests ------------------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 # Short limits so misbehaving URLs cost fractions of a second; the rules are the same.
 FAST = {
@@ -365,7 +367,8 @@ def test_thousand_urls_with_misbehaving_ones_finish_and_explain_every_failure(
 IMPORT_SCRIPT = """
 import sys
 from pathlib import Path
-from reader.core.bulk import FetchPolicy, import_file
+from reader.core.importing.fetching import FetchPolicy
+from reader.core.importing.runner import import_file
 from reader.core.library import Library
 policy = FetchPolicy(**eval(sys.argv[3]))
 import_file(Library(Path(sys.argv[1])), Path(sys.argv[2]), policy=policy)
@@ -498,7 +501,7 @@ def test_articles_already_in_the_library_are_not_fetched_again(tmp_path: Path) -
     [("3", 3.0), ("", None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
 )
 def test_retry_after_header_forms(value: str, seconds: float | None) -> None:
-    from reader.core.bulk import parse_retry_after
+    from reader.core.importing.fetching import parse_retry_after
 
     assert parse_retry_after(value) == seconds
 

@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.bulk import import_file, prepare_import
 from reader.core.exporters.library_json import export_json
+from reader.core.importing.job import prepare_import
+from reader.core.importing.runner import import_file
 from reader.core.job_owner import JobBusyError, list_jobs
 from reader.core.library import Library
 from tests.conftest import ROOT
-
-from .test_library_transfer import article, source_page
+from tests.core.test_library_transfer import article, source_page
 
 # Starts the import's job, then dies the way a killed process does: nothing cleans up.
 DIE_AFTER_CLAIM = """
 import os, signal, sys
 from pathlib import Path
-from reader.core.bulk import prepare_import
+from reader.core.importing.job import prepare_import
 from reader.core.job_owner import claim
 from reader.core.library import Library
 library = Library(Path(sys.argv[1]))
