@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from reader.core.errors import ReadmarkError
-from reader.core.importers import FORMATS
+from reader.core.importers import FORMATS, file_filter
 from reader.core.importing.fetching import FetchPolicy
 from reader.core.importing.job import ImportReport, Progress
 from reader.core.importing.runner import import_file
@@ -39,17 +39,9 @@ from reader.core.library import Library
 from reader.ui.rich_text import plain_label, tooltip
 from reader.ui.tasks import TaskRunner
 
-IMPORT_FILE_FILTER = "Exports (*.zip *.csv *.html *.htm *.json *.txt);;All files (*)"
-FORMAT_NAMES = {
-    "auto": "Detect automatically",
-    "pocket": "Pocket (zip, CSV or ril_export.html)",
-    "instapaper": "Instapaper CSV",
-    "omnivore": "Omnivore zip",
-    "wallabag": "wallabag JSON",
-    "bookmarks": "Bookmarks (browser, Pinboard, Shaarli)",
-    "urls": "List of URLs, one a line",
-    "readmark": "Readmark JSON export",
-}
+IMPORT_FILE_FILTER = file_filter()
+# The labels come with the formats (reader.core.importers), so a new importer needs no change here.
+FORMAT_NAMES = {"auto": "Detect automatically", **{k: f.label for k, f in FORMATS.items()}}
 STATUS_NAMES = {
     "added": "added",
     "existing": "already there",

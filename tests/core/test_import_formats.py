@@ -233,3 +233,17 @@ def test_zip_total_unpacked_size_is_capped(tmp_path: Path) -> None:
     with SafeZip(path, max_total_bytes=2_000_000) as safe, pytest.raises(Exception, match="MB"):
         for name in safe.names():
             safe.read(name)
+
+
+def test_every_registered_format_has_a_reader_a_label_and_file_endings() -> None:
+    # The CLI's choices and the Import dialog's list and file filter are read from the registry,
+    # so a format listed there must be importable and offered with a name a person reads.
+    import importlib
+
+    from reader.core.importers import FORMATS, file_filter
+
+    for name, fmt in FORMATS.items():
+        module = importlib.import_module(f"reader.core.importers.{name}")
+        assert callable(module.parse), name
+        assert fmt.label.strip() and fmt.suffixes, name
+        assert all(f"*{suffix}" in file_filter() for suffix in fmt.suffixes), name

@@ -1,10 +1,17 @@
-"""Read the files other tools export into `ImportItem`s; `detect_format` picks the reader."""
+"""Read the files other tools export into `ImportItem`s; `detect_format` picks the reader.
+
+The registry: each format is a module of this package with `parse(path) -> list[ImportItem]`,
+named in `FORMATS` with the label menus show and the file endings its exports have (the CLI's
+choices, the Import dialog's list and its file filter are read from here), plus a rule in
+`detect_format` when its files can be told apart by their contents.
+"""
 
 from __future__ import annotations
 
 import csv
 import importlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.core.errors import LoadError
@@ -12,12 +19,35 @@ from reader.core.errors import LoadError
 from .encoding import decode_export
 from .items import ImportedHighlight, ImportItem, clean_item
 
-FORMATS = ("pocket", "instapaper", "omnivore", "wallabag", "bookmarks", "urls", "readmark")
+
+@dataclass(frozen=True, slots=True)
+class ImportFormat:
+    """How a format is offered: its name in menus and the file name endings its exports have."""
+
+    label: str
+    suffixes: tuple[str, ...]
+
+
+FORMATS: dict[str, ImportFormat] = {
+    "pocket": ImportFormat("Pocket (zip, CSV or ril_export.html)", (".zip", ".csv", ".html")),
+    "instapaper": ImportFormat("Instapaper CSV", (".csv",)),
+    "omnivore": ImportFormat("Omnivore zip", (".zip",)),
+    "wallabag": ImportFormat("wallabag JSON", (".json",)),
+    "bookmarks": ImportFormat("Bookmarks (browser, Pinboard, Shaarli)", (".html", ".htm")),
+    "urls": ImportFormat("List of URLs, one a line", (".txt",)),
+    "readmark": ImportFormat("Readmark JSON export", (".json",)),
+}
 MAX_IMPORT_FILE_BYTES = 512 * 1024 * 1024
 
 
 class ImportFormatError(LoadError):
     """The file is not in a format Readmark can import, or not in the one asked for."""
+
+
+def file_filter() -> str:
+    """A file dialog's filter for every format's exports, then all files."""
+    suffixes = dict.fromkeys(s for fmt in FORMATS.values() for s in fmt.suffixes)
+    return f"Exports ({' '.join('*' + s for s in suffixes)});;All files (*)"
 
 
 def detect_format(path: Path) -> str:
@@ -100,9 +130,11 @@ def read_items(path: Path, fmt: str = "auto") -> list[ImportItem]:
 
 __all__ = [
     "FORMATS",
+    "ImportFormat",
     "ImportFormatError",
     "ImportItem",
     "ImportedHighlight",
     "detect_format",
+    "file_filter",
     "read_items",
 ]
