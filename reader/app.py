@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 from reader import __version__
 
 SCREENSHOT_WAIT_S = 60.0  # longest wait for the entity model before a screenshot
+DEFAULT_SIZE = "1280x800"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -20,7 +23,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", metavar="FILE.png", help="render the window to a PNG and exit"
     )
-    parser.add_argument("--size", default="1280x800", metavar="WxH", help="window size")
+    parser.add_argument(
+        "--size", metavar="WxH", help=f"window size (default: the last one, or {DEFAULT_SIZE})"
+    )
     parser.add_argument(
         "--theme", choices=["light", "sepia", "dark", "system"], help="colour theme"
     )
@@ -39,7 +44,7 @@ def _size(text: str) -> tuple[int, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    width, height = _size(args.size)
+    size = _size(args.size or DEFAULT_SIZE)
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -58,7 +63,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Readmark")
     app.setOrganizationName("Readmark")
     folder = data_dir(args.data_dir)
-    settings = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
+    settings_file = folder / "settings.ini"
+    scratch: Path | None = None
+    if args.screenshot:
+        # A screenshot reads the person's settings but leaves them as they were: its window
+        # size, theme and sort are written to a copy that is thrown away.
+        scratch = Path(tempfile.mkdtemp(prefix="readmark-screenshot-"))
+        if settings_file.is_file():
+            shutil.copyfile(settings_file, scratch / "settings.ini")
+        settings_file = scratch / "settings.ini"
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
     if args.theme:
         UiSettings(settings).set_theme(args.theme)
     try:
@@ -67,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.source and args.screenshot:
             first_id = library.add_source(args.source)
     except ReadmarkError as exc:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
         if args.screenshot:
             print(f"readmark: {terminal_text(str(exc))}", file=sys.stderr)
             return 1
@@ -76,7 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     tasks = TaskRunner()
     loader = ArticleLoader(library.path, tasks)
     window = MainWindow(library, loader, settings)
-    window.resize(width, height)
+    if args.screenshot:
+        window.session.remember = False  # opening it here is not reading it
+    if args.size or args.screenshot or UiSettings(settings).geometry is None:
+        window.resize(*size)
     if args.search:
         window.library_pane.search.setText(args.search)
         window.library_pane.apply_query(background=False)
@@ -88,7 +107,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window.show()
     if args.screenshot:
-        return _screenshot(app, window, Path(args.screenshot), tasks, library)
+        try:
+            return _screenshot(app, window, Path(args.screenshot), tasks, library)
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
     from reader.ui.library_care import start_library_care
 
     start_library_care(window, tasks, library.path)

@@ -71,6 +71,7 @@ class ArticleSession(QObject):
         self.article: SavedArticle | None = None
         self.trashed = False  # the open article is in the trash: shown read-only
         self.cleared_note: tuple[str, str] | None = None
+        self.remember = True  # False: opening and scrolling leave the library as it was
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(PROGRESS_SAVE_DELAY_MS)
@@ -108,7 +109,7 @@ class ArticleSession(QObject):
         self.shell.dismiss_notice(TRASH_NOTE)
 
     def _mark_opened(self, article_id: int) -> None:
-        if article_id != self.current_id or self.trashed:
+        if article_id != self.current_id or self.trashed or not self.remember:
             return
         try:
             self.access.mark_opened(article_id)
@@ -124,6 +125,8 @@ class ArticleSession(QObject):
 
     def save_progress(self) -> None:
         if self.current_id is None or self.reading.article is None or self.trashed:
+            return
+        if not self.remember:
             return
         try:
             self.access.set_progress(self.current_id, self.reading.progress())
