@@ -18,6 +18,8 @@ SORTS = {
     "title": "Title",
     "shortest": "Shortest first",
     "longest": "Longest first",
+    "opened": "Recently opened",
+    "progress": "Furthest read",
 }
 # Query prefixes of the search language for an entity label.
 _ENTITY_PREFIX = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -129,6 +130,7 @@ class LibraryPane(QWidget):
         self._debounce.timeout.connect(self.apply_query)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         self.search.returnPressed.connect(self.apply_query)
+        self.search.installEventFilter(self)  # Down goes on to the list
         self.filter_box.currentIndexChanged.connect(lambda _i: self.apply_query())
         self.sort_box.currentIndexChanged.connect(lambda _i: self.apply_query())
         self.model.query_applied.connect(self._on_query_applied)
@@ -268,6 +270,22 @@ class LibraryPane(QWidget):
             index = self.model.index(row)
             self.list_view.setCurrentIndex(index)
             self.list_view.scrollTo(index)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            if self._debounce.isActive():  # the list first shows what was just typed
+                self.apply_query(background=False)
+            if self.model.rowCount():
+                self.list_view.setFocus()
+                if not self.list_view.currentIndex().isValid():
+                    self.select_row(0)
+                return True
+        return super().eventFilter(watched, event)
 
     def drop(self, article_id: int) -> bool:
         """Take an article out of the list and select its neighbour; False when none is left."""

@@ -3,12 +3,13 @@ its progress, failure or cancellation said in the message bar."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QUrl
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QWidget
 
 from reader.core import fetch
 from reader.ui.controllers.loader import ArticleLoader
@@ -17,6 +18,22 @@ from reader.ui.session import ArticleSession
 
 OPEN_FILE_FILTER = "Articles (*.html *.htm *.xhtml *.txt *.md);;All files (*)"
 OPENABLE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md")
+URL_DIALOG_WIDTH_PX = 560  # wide enough to read a whole address
+# A host name with at least one dot, an optional port, then anything: what a person types
+# into an address bar without the scheme.
+_BARE_ADDRESS = re.compile(r"^(?:[\w-]+\.)+[a-z][\w-]*(?::\d+)?(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def address_from_input(text: str) -> str:
+    """What Open URL loads for `text`: an address as typed, "https://" added when the scheme is
+    left out (example.com/article); an existing file stays a file."""
+    text = text.strip()
+    if not text or fetch.is_url(text) or Path(text).expanduser().exists():
+        return text
+    looks_like_a_file = "/" not in text and text.lower().endswith(OPENABLE_SUFFIXES)
+    if _BARE_ADDRESS.match(text) and not looks_like_a_file:
+        return f"https://{text}"
+    return text
 
 
 def source_from_text(text: str) -> str | None:
@@ -67,10 +84,24 @@ class SourceOpener(QObject):
         loader.failed.connect(self._on_failed)
         loader.cancelled.connect(self._on_cancelled)
 
+    def url_dialog(self) -> QInputDialog:
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle("Open URL")
+        dialog.setLabelText("Address of the article:")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        dialog.setMinimumWidth(URL_DIALOG_WIDTH_PX)
+        dialog.resize(URL_DIALOG_WIDTH_PX, dialog.sizeHint().height())
+        return dialog
+
     def ask_url(self) -> None:
-        url, ok = QInputDialog.getText(self.window, "Open URL", "Address of the article:")
-        if ok and url.strip():
-            self.open_source(url.strip())
+        dialog = self.url_dialog()
+        try:
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                source = address_from_input(dialog.textValue())
+                if source:
+                    self.open_source(source)
+        finally:
+            dialog.deleteLater()
 
     def ask_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open article", "", OPEN_FILE_FILTER)
