@@ -55,6 +55,7 @@ class EntityPanel(QWidget):
         legend.setHorizontalSpacing(6)
         legend.setVerticalSpacing(2)
         self.toggles: dict[str, QCheckBox] = {}
+        self._chosen: dict[str, bool] | None = None  # the ticks kept while the marks are off
         for index, (group, name) in enumerate(GROUP_NAMES.items()):
             box = QCheckBox(name.replace("&", "&&"))
             box.setChecked(group not in DEFAULT_HIDDEN_GROUPS)
@@ -136,6 +137,22 @@ class EntityPanel(QWidget):
 
     def set_group_checked(self, group: str, checked: bool) -> None:
         self.toggles[group].setChecked(checked)
+
+    def set_marks_shown(self, shown: bool) -> None:
+        """Follow the Entities switch (Ctrl+E): while the marks are off the legend shows every
+        group unticked and cannot be changed; when they come back, so do the reader's choices."""
+        if not shown and self._chosen is None:
+            self._chosen = {group: box.isChecked() for group, box in self.toggles.items()}
+        for group, box in self.toggles.items():
+            box.blockSignals(True)  # the choices themselves do not change
+            if shown and self._chosen is not None:
+                box.setChecked(self._chosen[group])
+            elif not shown:
+                box.setChecked(False)
+            box.setEnabled(shown)
+            box.blockSignals(False)
+        if shown:
+            self._chosen = None
 
     def current_key(self) -> str | None:
         item = self.tree.currentItem()

@@ -61,6 +61,7 @@ class EntityView(QObject):
         shown = self.preferences.entities_shown
         marks_action.setChecked(shown)
         self.view.set_entities_shown(shown)
+        self.panel.set_marks_shown(shown)
         panel = self.preferences.entity_panel_shown
         panel_action.setChecked(panel)
         self.panel.setVisible(panel)
@@ -124,6 +125,7 @@ class EntityView(QObject):
 
     def set_marks_shown(self, shown: bool) -> None:
         self.view.set_entities_shown(shown)
+        self.panel.set_marks_shown(shown)
         self.preferences.entities_shown = shown
 
     def set_panel_shown(self, shown: bool) -> None:
@@ -131,13 +133,20 @@ class EntityView(QObject):
         self.preferences.entity_panel_shown = shown
 
     def _on_mention_requested(self, mention: Mention) -> None:
-        group = group_of(mention.label)
-        if group in self.view.hidden_groups:
-            self.panel.set_group_checked(group, True)
         if self.marks_action is not None and not self.marks_action.isChecked():
             self.marks_action.setChecked(True)
             self.set_marks_shown(True)
+        group = group_of(mention.label)
+        if group in self.view.hidden_groups:
+            self.panel.set_group_checked(group, True)
         self.view.select_range(mention.start, mention.end)
+        self._centre_cursor()
+
+    def _centre_cursor(self) -> None:
+        """Scroll the selected mention to the middle of the view, not to its bottom edge."""
+        bar = self.view.verticalScrollBar()
+        middle = self.view.cursorRect(self.view.textCursor()).center().y()
+        bar.setValue(bar.value() + middle - self.view.viewport().height() // 2)
 
     def _mention_tooltip(self, mention: Mention) -> str:
         entity = self._entities_by_key.get(mention.entity_key)

@@ -73,3 +73,49 @@ def test_every_sort_of_the_command_line_is_offered(make_window) -> None:
     box.setCurrentIndex(box.findData("opened"))
     window.library_pane.apply_query(background=False)
     assert window.model.article_ids()[0] == ids[1]
+
+
+def _recognised_window(make_window, qtbot, article=None):  # type: ignore[no-untyped-def]
+    window = make_window()
+    qtbot.waitUntil(lambda: window.entities.ready, timeout=10_000)
+    target = window.model.article_ids()[-1]
+    if article is not None:
+        target = window.library.add_article(article)
+        window.library_pane.apply_query(background=False)
+    with qtbot.waitSignal(window.entities.recognised, timeout=10_000):
+        window.open_article(target)
+    return window
+
+
+def test_the_legend_follows_ctrl_e(make_window, qtbot) -> None:
+    window = _recognised_window(make_window, qtbot)
+    toggles = window.entity_panel.toggles
+    chosen = {group: box.isChecked() for group, box in toggles.items()}
+    assert any(chosen.values()) and not all(chosen.values())  # NUMBER is off by default
+    window.reading_view.setFocus()
+    qtbot.keyClick(window.reading_view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert not any(box.isChecked() for box in toggles.values())
+    assert not any(box.isEnabled() for box in toggles.values())
+    assert window.reading_view.hidden_groups <= set(toggles)  # the choices are not forgotten
+    qtbot.keyClick(window.reading_view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert {group: box.isChecked() for group, box in toggles.items()} == chosen
+    assert all(box.isEnabled() for box in toggles.values())
+
+
+def test_a_clicked_mention_lands_in_the_middle_of_the_view(make_window, qtbot) -> None:
+    filler = "\n\n".join(f"Paragraph {n} of a long walk along the river bank." for n in range(80))
+    article = note_article("Long", filler + "\n\nThe talks moved to Istanbul at last.\n\n" + filler)
+    window = _recognised_window(make_window, qtbot, article)
+    view = window.reading_view
+    tree = window.entity_panel.tree
+    items = [
+        tree.topLevelItem(i).child(j)
+        for i in range(tree.topLevelItemCount())
+        for j in range(tree.topLevelItem(i).childCount())
+    ]
+    (istanbul,) = [item for item in items if "Istanbul" in item.text(0)]
+    tree.itemClicked.emit(istanbul, 0)
+    assert view.textCursor().selectedText() == "Istanbul"
+    middle = view.cursorRect(view.textCursor()).center().y()
+    height = view.viewport().height()
+    assert height / 3 < middle < 2 * height / 3
