@@ -363,3 +363,19 @@ def test_the_default_port_falls_back_to_the_next(library_file, monkeypatch):
 def test_the_endpoint_listens_on_loopback_only(endpoint):
     assert endpoint._server is not None
     assert endpoint._server.server_address[0] == "127.0.0.1"
+
+
+def test_open_shows_an_article_only_while_the_window_listens(endpoint, library_file):
+    token = _token(library_file)
+    status, _ = call(endpoint.port, "POST", "/api/v1/open", {"id": 1}, token=token)
+    assert status == 404  # readmark-cli serve has no window to show it in
+    shown: list[int] = []
+    endpoint.on_open = lambda article_id: article_id == 7 and not shown.append(article_id)
+    assert call(endpoint.port, "POST", "/api/v1/open", {"id": 7}, token=token) == (
+        200,
+        {"id": 7, "status": "opened"},
+    )
+    assert shown == [7]
+    assert call(endpoint.port, "POST", "/api/v1/open", {"id": 8}, token=token)[0] == 404
+    assert call(endpoint.port, "POST", "/api/v1/open", {"id": "7"}, token=token)[0] == 400
+    assert call(endpoint.port, "POST", "/api/v1/open", {"id": 7})[0] == 401

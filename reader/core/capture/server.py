@@ -2,6 +2,7 @@
 
     GET  /api/v1/status   -> {"app": "readmark", "version": ...}
     POST /api/v1/capture  {"url", "title", "html", "selection"?} -> {"id", "title", "status"}
+    POST /api/v1/open     {"id"} -> {"id", "status": "opened"}   (only while the window is open)
 
 Every request needs `Authorization: Bearer TOKEN` (the data folder's pairing token). A request
 with an `Origin` is refused unless it comes from a browser extension (web pages never get in,
@@ -41,10 +42,12 @@ IDLE_TIMEOUT_S = 30.0
 MAX_OPEN_REQUESTS = 64
 STATUS_PATH = "/api/v1/status"
 CAPTURE_PATH = "/api/v1/capture"
+OPEN_PATH = "/api/v1/open"  # only while the window is open: shows a saved article
 
 log = logging.getLogger(__name__)
 
 OnSaved = Callable[[CaptureResult], None]
+OnOpen = Callable[[int], bool]
 
 
 class ServeError(ReadmarkError):
@@ -138,7 +141,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             path = self.path.split("?", 1)[0]
             route = {("GET", STATUS_PATH), ("POST", CAPTURE_PATH)}
-            if method == "OPTIONS" and path in (STATUS_PATH, CAPTURE_PATH):
+            if endpoint.on_open is not None:
+                route.add(("POST", OPEN_PATH))
+            if method == "OPTIONS" and path in {p for _, p in route}:
                 self._preflight(origin)
                 return
             if (method, path) not in route:
@@ -160,6 +165,9 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "GET":
                 self._send(200, {"app": "readmark", "version": __version__}, origin)
                 return
+            if path == OPEN_PATH:
+                self._open(endpoint, self._read_json(), origin)
+                return
             request = parse_request(self._read_json())
             result = endpoint.capture(request)
             self._send(200, result.to_json(), origin)
@@ -174,6 +182,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._refuse(
                 _RefusedError(500, "internal", "Readmark could not save the page."), origin
             )
+
+    def _open(self, endpoint: CaptureEndpoint, data: object, origin: str | None) -> None:
+        article_id = data.get("id") if isinstance(data, dict) else None
+        if not isinstance(article_id, int) or isinstance(article_id, bool):
+            raise _RefusedError(400, "bad_request", '"id" must be the number of an article.')
+        assert endpoint.on_open is not None
+        if not endpoint.on_open(article_id):
+            raise _RefusedError(404, "not_found", f"There is no article {article_id}.")
+        self._send(200, {"id": article_id, "status": "opened"}, origin)
 
     # -- checks ---------------------------------------------------------------------------
 
@@ -297,7 +314,8 @@ class _Handler(BaseHTTPRequestHandler):
 class CaptureEndpoint:
     """The endpoint for the library at `library_path`; `start()` listens in a background thread.
 
-    `on_saved(result)` is called (in the request's thread) after each saved capture.
+    `on_saved(result)` is called (in the request's thread) after each saved capture;
+    `on_open(id)`, when given (the window), shows an article and says whether it exists.
     """
 
     def __init__(
@@ -307,12 +325,14 @@ class CaptureEndpoint:
         *,
         port: int | None = None,
         on_saved: OnSaved | None = None,
+        on_open: OnOpen | None = None,
     ) -> None:
         self.library_path = library_path
         self.capturer = capturer
         self.pairing = load_pairing(library_path.parent)
         self.requested_port = port
         self.on_saved = on_saved
+        self.on_open = on_open
         self.port = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
