@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,7 +180,7 @@ def test_the_build_makes_one_zip_per_browser(tmp_path: Path) -> None:
 
     def build() -> dict[str, bytes]:
         subprocess.run(
-            ["python3", str(EXTENSION / "build.py"), "--dist", str(tmp_path)],
+            [sys.executable, str(EXTENSION / "build.py"), "--dist", str(tmp_path)],
             check=True,
             capture_output=True,
         )
