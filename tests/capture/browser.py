@@ -142,9 +142,22 @@ class Chromium:
         return result["result"].get("value")
 
     def attach(self, target_id: str) -> str:
-        return str(
-            self.send("Target.attachToTarget", targetId=target_id, flatten=True)["sessionId"]
-        )
+        answer = self.send("Target.attachToTarget", targetId=target_id, flatten=True)
+        session = str(answer["sessionId"])
+        self.send("Runtime.enable", session)
+        self.send("Runtime.runIfWaitingForDebugger", session)  # a worker may wait for us
+        # Evaluating before the target's script context exists can go unanswered.
+        deadline = time.monotonic() + STEP_TIMEOUT_S
+        with self._cond:
+            while not self._has_event(session, "Runtime.executionContextCreated"):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ProtocolError("the target made no script context: " + self.log())
+                self._cond.wait(left)
+        return session
+
+    def _has_event(self, session: str, method: str) -> bool:
+        return any(e.get("sessionId") == session and e.get("method") == method for e in self.events)
 
     def targets(self) -> list[dict[str, Any]]:
         return list(self.send("Target.getTargets")["targetInfos"])

@@ -104,7 +104,10 @@ def _worker(browser: Chromium) -> str:
                 return str(target["targetId"])
         return None
 
-    return browser.attach(_wait(find, "the extension's service worker starting", browser))
+    worker = browser.attach(_wait(find, "the extension's service worker starting", browser))
+    ready = "typeof onMenuClicked === 'function' && !!(chrome.storage && chrome.storage.local)"
+    _wait(lambda: browser.evaluate(worker, ready), "the extension's script loading", browser)
+    return worker
 
 
 def test_the_extension_saves_the_page_as_rendered_and_a_highlight(
