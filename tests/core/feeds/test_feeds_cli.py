@@ -199,3 +199,38 @@ def test_a_refresh_killed_half_way_loses_nothing_and_doubles_nothing(
     # And now the feed is settled: one more refresh is a single 304.
     again = run_cli(tmp_path, "feeds", "refresh", "--no-entities", "--no-images")
     assert "unchanged" in again.stdout and server.not_modified["/feed"] == 1
+
+
+def test_rules_and_settings_from_the_command_line(
+    server: FeedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.page("/post/1", "Harbour news", 1)
+    server.routes["/feed"] = Route(
+        rss("Rules feed", [Item("r1", "Harbour news", server.url("/post/1"), prose(1))])
+    )
+    cli(tmp_path, "feeds", "add", server.url("/feed"), capsys=capsys)
+    code, out, _ = cli(
+        tmp_path, "feeds", "set", "1", "--folder", "Ports", "--every", "6h", capsys=capsys
+    )
+    assert code == 0 and "folder Ports, every 6h" in out
+    code, out, _ = cli(tmp_path, "feeds", "rule", "add", "harbour", "--tag", "ports", capsys=capsys)
+    assert code == 0 and "rule 1: tag ports new entries of every feed matching harbour" in out
+    code, _, err = cli(tmp_path, "feeds", "rule", "add", "colour:red", "--skip", capsys=capsys)
+    assert code == 1 and "Unknown filter colour:" in err
+    cli(tmp_path, "feeds", "refresh", "--no-entities", "--no-images", "--quiet", capsys=capsys)
+    with Library(tmp_path / "library.sqlite3") as library:
+        [saved] = library.list_articles()
+        assert library.get(saved.id).tags == ("ports",)
+        library.set_tags(saved.id, [])
+    code, out, _ = cli(tmp_path, "feeds", "rule", "list", "--json", capsys=capsys)
+    assert json.loads(out) == [
+        {"id": 1, "query": "harbour", "action": "tag", "value": "ports", "feed_id": None}
+    ]
+    code, out, _ = cli(tmp_path, "feeds", "rule", "run", capsys=capsys)
+    assert code == 0 and "rule 1: 1 articles" in out
+    with Library(tmp_path / "library.sqlite3") as library:
+        assert library.get(saved.id).tags == ("ports",)
+    code, out, _ = cli(tmp_path, "feeds", "rule", "remove", "1", capsys=capsys)
+    assert code == 0
+    code, out, _ = cli(tmp_path, "feeds", "rule", "list", capsys=capsys)
+    assert "no rules yet" in out
