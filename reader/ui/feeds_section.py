@@ -36,6 +36,7 @@ from reader.core.feeds.model import Feed, FeedOutcome
 from reader.core.feeds.opml import read_opml
 from reader.core.feeds.refresh import Refresher, RefreshPolicy
 from reader.core.feeds.service import Feeds
+from reader.core.importers.mail import MailReport, watch_folder
 from reader.core.library import Library
 from reader.ui.actions import ActionSpec
 from reader.ui.rich_text import plain_label, shown, tooltip
@@ -54,6 +55,12 @@ SUBSCRIBE = ActionSpec(
     keys=("Ctrl+Shift+F",),
     tip="Follow an RSS, Atom or JSON feed (or the feed a page names), or import an OPML file",
     separator_before=True,
+)
+WATCH_NEWSLETTERS = ActionSpec(
+    "watch_newsletters",
+    "Watch a Newsletter Folder…",
+    "File",
+    tip="Bring in the .eml and .mbox files a folder receives, as articles",
 )
 REFRESH = ActionSpec(
     "refresh_feeds", "Refresh Feeds", "File", keys=("Ctrl+Shift+R",), tip="Check every feed now"
@@ -224,6 +231,7 @@ class FeedsFeature(QObject):
     """Installs the section, its actions and the background refresh."""
 
     refreshed = Signal(object)  # list[FeedOutcome]
+    newsletters_checked = Signal(object)  # MailReport
     changed = Signal()  # the feeds shown were read again
 
     def __init__(self, context: FeatureContext, policy: RefreshPolicy | None = None) -> None:
@@ -239,6 +247,8 @@ class FeedsFeature(QObject):
         )
         self.subscribe_action: QAction = self.shell.add_action(SUBSCRIBE, self.ask_subscribe)
         self.refresh_action: QAction = self.shell.add_action(REFRESH, lambda: self.refresh_now())
+        self.watch_action: QAction = self.shell.add_action(WATCH_NEWSLETTERS, self.ask_folder)
+        self.checking_mail = False
         self.section.subscribe_requested.connect(self.ask_subscribe)
         self.section.refresh_requested.connect(lambda: self.refresh_now())
         self.section.feed_chosen.connect(self._show_in_library)
@@ -255,11 +265,13 @@ class FeedsFeature(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.refresh_due)
+        self.timer.timeout.connect(self.check_newsletters)
         self.timer.start()
         self.context.session.library_changed.connect(self.reload)
         self.context.session.summary_changed.connect(lambda *_: self.reload())
         QTimer.singleShot(0, self.reload)
         QTimer.singleShot(0, self.refresh_due)
+        QTimer.singleShot(0, self.check_newsletters)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -385,6 +397,44 @@ class FeedsFeature(QObject):
 
     def _changed(self, _feed: Feed) -> None:
         self.reload()
+
+    # -- newsletters -----------------------------------------------------------------------
+
+    def ask_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.shell.widget, "Watch a Newsletter Folder (.eml and .mbox files)"
+        )
+        if folder:
+            self.check_newsletters(Path(folder))
+
+    def check_newsletters(self, folder: Path | None = None) -> None:
+        """Import what arrived in the watched folder (`folder` becomes the watched one)."""
+        if self.checking_mail:
+            return
+        self.checking_mail = True
+
+        def work() -> MailReport:
+            return watch_folder(self.library, folder)
+
+        def done(report: MailReport) -> None:
+            self.checking_mail = False
+            if report.added:
+                self.context.session.articles_changed.emit()
+                self.shell.notify_info(
+                    f"{report.added} newsletter{'s' if report.added != 1 else ''} added."
+                )
+            elif folder is not None:
+                self.shell.notify_info(f"Watching {folder.name}: {report.summary()}.")
+            if report.failed:
+                name, reason = report.failed[0]
+                self.shell.notify_error(f"{name}: {reason}")
+            self.newsletters_checked.emit(report)
+
+        def failed(exc: BaseException) -> None:
+            self.checking_mail = False
+            self.shell.notify_error(str(exc))
+
+        self._run(work, done, failed)
 
     # -- refreshing ------------------------------------------------------------------------
 

@@ -49,3 +49,23 @@ def test_subscribing_brings_the_feed_in_with_its_unread_count(make_window, qtbot
         feature.section.tree.setCurrentItem(feature.section.item_for(2))
         assert feature.section.error_label.isVisibleTo(feature.section)
         assert "web page (HTML), not a feed" in feature.section.error_label.text()
+
+
+def test_a_watched_newsletter_folder_fills_the_library(make_window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.core.feeds.test_newsletters import alternative_qp
+
+    window = make_window()
+    feature = window.feeds
+    qtbot.waitUntil(lambda: not feature.checking_mail, timeout=10_000)
+    before = window.library.count()
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "brief.eml").write_bytes(alternative_qp().as_bytes())
+    with qtbot.waitSignal(feature.newsletters_checked, timeout=30_000) as done:
+        feature.check_newsletters(folder)
+    assert done.args[0].added == 1
+    qtbot.waitUntil(lambda: window.model.rowCount() == before + 1, timeout=10_000)
+    # The next tick finds nothing new.
+    with qtbot.waitSignal(feature.newsletters_checked, timeout=30_000) as done:
+        feature.check_newsletters()
+    assert done.args[0].total == 0

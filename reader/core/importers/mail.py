@@ -258,17 +258,23 @@ def clean_letter_html(letter: Newsletter) -> str:
     return str(lxml.html.tostring(root, encoding="unicode"))
 
 
-def newsletter_article(letter: Newsletter) -> tuple[Article, RawPage, dict[str, tuple[bytes, str]]]:
+def newsletter_page(letter: Newsletter) -> RawPage:
+    """The page a newsletter is read from: its cleaned HTML, else its text."""
+    if letter.html.strip():
+        html = clean_letter_html(letter)
+        return RawPage(data=html.encode("utf-8"), content_type="text/html", charset="utf-8")
+    if letter.text.strip():
+        return RawPage(data=letter.text.encode("utf-8"), content_type="text/plain", charset="utf-8")
+    raise MailFormatError("the message has no text or HTML part")
+
+
+def newsletter_article(
+    letter: Newsletter, raw: RawPage | None = None
+) -> tuple[Article, RawPage, dict[str, tuple[bytes, str]]]:
     """The article a newsletter makes, the page it was read from, and its images by address."""
     from dataclasses import replace
 
-    if letter.html.strip():
-        html = clean_letter_html(letter)
-        raw = RawPage(data=html.encode("utf-8"), content_type="text/html", charset="utf-8")
-    elif letter.text.strip():
-        raw = RawPage(data=letter.text.encode("utf-8"), content_type="text/plain", charset="utf-8")
-    else:
-        raise MailFormatError("the message has no text or HTML part")
+    raw = raw or newsletter_page(letter)
     article = extract(raw)
     article = replace(
         article,
@@ -285,13 +291,14 @@ def newsletter_article(letter: Newsletter) -> tuple[Article, RawPage, dict[str, 
 # -- importing ---------------------------------------------------------------------------------
 
 
-def import_mail(library: Library, path: Path) -> MailReport:
-    """Add every newsletter under `path`; one transaction per message, none saved twice."""
+def import_mail(library: Library, path: Path, files: list[Path] | None = None) -> MailReport:
+    """Add every newsletter under `path` (or in `files`); one transaction per message, none
+    saved twice: a message already in the library is recognised before it is extracted."""
     report = MailReport()
     slot: dict[str, tuple[bytes, str]] = {}
     writer = Library(library.path, recognise=library.recognise, fetch_image=slot.get)
     try:
-        for file in mail_files(path):
+        for file in mail_files(path) if files is None else files:
             try:
                 found = list(messages(file))
             except (OSError, mailbox.Error) as exc:
@@ -302,12 +309,14 @@ def import_mail(library: Library, path: Path) -> MailReport:
                     report.failed.append((name, str(message)))
                     continue
                 try:
-                    article, raw, images = newsletter_article(read_newsletter(message))
+                    letter = read_newsletter(message)
+                    raw = newsletter_page(letter)
+                    if writer.find_live_by_content(_content_hash(raw)) is not None:
+                        report.existing += 1
+                        continue
+                    article, raw, images = newsletter_article(letter, raw)
                 except ReadmarkError as exc:
                     report.failed.append((name, str(exc)))
-                    continue
-                if writer.find_live_by_content(_content_hash(raw)) is not None:
-                    report.existing += 1
                     continue
                 slot.clear()
                 slot.update(images)
@@ -315,6 +324,46 @@ def import_mail(library: Library, path: Path) -> MailReport:
                 report.added += 1
     finally:
         writer.close()
+    return report
+
+
+WATCHED_FOLDER = "newsletters.folder"
+_WATCHED_FILES = "newsletters.seen"
+
+
+def watched_folder(library: Library) -> Path | None:
+    value = library.setting(WATCHED_FOLDER)
+    return Path(value) if isinstance(value, str) and value else None
+
+
+def watch_folder(library: Library, folder: Path | None = None) -> MailReport:
+    """Import the mail files of the watched folder that are new or changed since last time.
+
+    `folder` becomes the watched folder when given. Files are told apart by size and time of
+    change, so a mailbox a mail client appends to is read again (its old messages are then
+    recognised as already there) and an unchanged folder costs a directory listing.
+    """
+    if folder is not None:
+        library.set_setting(WATCHED_FOLDER, str(folder))
+    folder = folder or watched_folder(library)
+    if folder is None:
+        return MailReport()
+    if not folder.is_dir():
+        raise LoadError(f"The newsletter folder {folder} is not there any more.")
+    seen = library.setting(_WATCHED_FILES, {}) or {}
+    current: dict[str, str] = {}
+    changed = []
+    for file in sorted(p for p in folder.rglob("*") if p.suffix.lower() in MAIL_SUFFIXES):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        signature = f"{info.st_size}:{info.st_mtime_ns}"
+        current[str(file)] = signature
+        if seen.get(str(file)) != signature:
+            changed.append(file)
+    report = import_mail(library, folder, changed[:MAX_FOLDER_FILES]) if changed else MailReport()
+    library.set_setting(_WATCHED_FILES, current)
     return report
 
 

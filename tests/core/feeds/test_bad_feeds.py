@@ -122,3 +122,35 @@ def test_a_feed_that_works_again_loses_its_error(server: FeedServer, tmp_path: P
         assert outcome.error == "" and outcome.added == 1
         assert feeds.get(feed.id).last_error == ""
         assert feeds.get(feed.id).title == "Flaky"
+
+
+def test_an_entry_whose_page_fails_is_kept_from_its_summary_or_tried_again(
+    server: FeedServer, tmp_path: Path
+) -> None:
+    server.page("/post/ok", "Fine page", 1)
+    server.routes["/post/busy"] = Route(b"busy", status=503, content_type="text/plain")
+    entries = [
+        Item("ok", "Fine page", server.url("/post/ok"), "Teaser one.", full=False),
+        Item("gone", "Gone page", server.url("/post/gone"), "The summary survives.", full=False),
+        Item("busy", "Busy page", server.url("/post/busy"), "Teaser three.", full=False),
+    ]
+    server.routes["/feed"] = Route(rss("Pages", entries), etag='"e1"')
+    with Library(tmp_path / "library.sqlite3") as library:
+        feed, _ = Feeds(library).subscribe(server.url("/feed"))
+        [outcome] = refresh(library, policy=POLICY)
+        assert outcome.added == 2 and outcome.error == ""
+        titles = {a.title: a.id for a in library.list_articles()}
+        assert set(titles) == {"Fine page", "Gone page"}
+        assert "The summary survives." in library.get(titles["Gone page"]).article.text
+        assert any("summary was saved" in note for note in outcome.notes)
+        assert any("tried again next time" in note for note in outcome.notes)
+        # The busy entry is not settled, so the feed is fetched in full next time, not as a 304.
+        assert Feeds(library).get(feed.id).etag == ""
+
+        server.page("/post/busy", "Busy page", 3)
+        [again] = refresh(library, policy=POLICY)
+        assert (again.added, again.unchanged) == (1, False)
+        assert library.count() == 3
+        assert server.hits["/post/ok"] == 1  # what was saved is not fetched again
+        [settled] = refresh(library, policy=POLICY)
+        assert settled.unchanged

@@ -15,7 +15,7 @@ import pytest
 
 from reader.cli import main
 from reader.core.fetch.images import image_urls
-from reader.core.importers.mail import import_mail
+from reader.core.importers.mail import import_mail, watch_folder, watched_folder
 from reader.core.library import Library
 
 PNG = (
@@ -161,3 +161,29 @@ def test_readmark_cli_import_takes_an_eml_file(
     code = main(["--data-dir", str(tmp_path / "data"), "import", str(broken), "--no-entities"])
     out = capsys.readouterr().out
     assert code == 0 and "no text or HTML part" in out and "1 failed" in out
+
+
+def test_a_watched_folder_brings_in_what_arrives(tmp_path: Path) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "one.eml").write_bytes(alternative_qp().as_bytes())
+    with Library(tmp_path / "library.sqlite3") as library:
+        first = watch_folder(library, folder)
+        assert (first.added, first.total) == (1, 1)
+        assert watched_folder(library) == folder
+        # Nothing new: nothing is read again.
+        assert watch_folder(library).total == 0
+        box = mailbox.mbox(str(folder / "later.mbox"))
+        box.add(plain_only())
+        box.flush()
+        box.close()
+        second = watch_folder(library)
+        assert (second.added, second.total) == (1, 1)
+        # A mailbox that grows is read again; what it held before is recognised.
+        box = mailbox.mbox(str(folder / "later.mbox"))
+        box.add(related_with_image())
+        box.flush()
+        box.close()
+        third = watch_folder(library)
+        assert (third.added, third.existing) == (1, 1)
+        assert library.count() == 3
