@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -91,6 +92,10 @@ class FeedsSection(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setColumnCount(2)
         self.tree.setRootIsDecorated(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         layout.addWidget(self.tree, 1)
         self.error_label = plain_label(QLabel())
@@ -145,7 +150,6 @@ class FeedsSection(QWidget):
         for item in folders.values():
             item.setExpanded(True)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
-        self.tree.resizeColumnToContents(1)
         self.tree.blockSignals(False)
         if not snapshot.feeds:
             self.status_label.setText("No feeds yet: Subscribe… to follow a site.")
