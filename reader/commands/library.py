@@ -7,9 +7,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from reader.core.errors import ReadmarkError
+from reader.core.importers.saved_pages import add_saved_page, saved_page_kind
 from reader.core.library import (
     SORTS,
     ArticleSummary,
@@ -180,7 +182,12 @@ def run_add(args: argparse.Namespace) -> int:
     with _open(args, **options) as library:
         for source in args.sources:
             try:
-                article_id = library.add_source(source, kind=args.kind, tags=args.tag)
+                if saved_page_kind(source):  # SingleFile, MHTML, webarchive: their own images
+                    article_id = add_saved_page(
+                        library.path, Path(source).expanduser(), recognise=recognise, tags=args.tag
+                    )
+                else:
+                    article_id = library.add_source(source, kind=args.kind, tags=args.tag)
             except ReadmarkError as exc:
                 failures += 1
                 print(
