@@ -123,7 +123,7 @@ def _print_report(report: ImportReport, csv_path: str | None) -> None:
 def run_export(args: argparse.Namespace) -> int:
     library = Library(library_path(args.data_dir))
     try:
-        ids = selected_ids(library, args.query, args.ids)
+        ids = selected_ids(library, args.query, args.ids, args.format)
         count = export(library, args.format, Path(args.dest), ids)
     finally:
         library.close()

@@ -148,7 +148,7 @@ class ExportDialog(QDialog):
 
     def _run(self, fmt: str, dest: Path, query: str | None) -> int:
         with Library(self.library_path) as library:
-            return export(library, fmt, dest, selected_ids(library, query, None))
+            return export(library, fmt, dest, selected_ids(library, query, None, fmt))
 
     def _on_exported(self, count: int, dest: str) -> None:
         self.export_button.setEnabled(True)

@@ -324,3 +324,40 @@ def test_an_old_library_gets_uids_that_stay(tmp_path: Path) -> None:
             conn.execute("UPDATE articles SET uid = ? WHERE title = 't'", [uids[new_id]])
     finally:
         conn.close()
+
+
+def test_articles_in_the_trash_travel_in_the_backup_and_come_back_in_the_trash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader import cli
+    from reader.core.paths import library_path
+
+    source_path = library_path()
+    library = Library(source_path)
+    ids = [
+        library.add_article(article(n, n % 2 == 0), source_page(n, n % 2 == 0)) for n in range(6)
+    ]
+    text = library.get(ids[1]).article.text
+    start = text.index("wind")
+    library.add_annotation(ids[1], new_annotation(text, start, start + 4, note="in the bin"))
+    library.delete(ids[0])  # saved from a file
+    library.delete(ids[1])  # saved from a URL, with a highlight
+    trashed = sorted(library.get(i).article.title for i in ids[:2])
+    library.close()
+    dest = tmp_path / "backup.json"
+    assert cli.main(["export", str(dest)]) == 0  # the CLI's whole-library backup
+    assert "6 articles exported" in capsys.readouterr().out
+
+    restored_path = tmp_path / "restored.sqlite3"
+    restored = Library(restored_path)
+    report = import_file(restored, dest, policy=NO_WAIT)
+    assert (report.added, report.existing, report.failed) == (6, 0, 0), report.summary()
+    assert restored.count() == 4
+    assert sorted(summary.title for summary in restored.trash()) == trashed
+    assert_same_library(source_path, restored_path)
+
+    before = snapshot(restored_path)
+    again = import_file(restored, dest, policy=NO_WAIT)
+    assert (again.added, again.existing, again.failed) == (0, 6, 0)
+    assert snapshot(restored_path) == before  # still in the trash, not taken out of it
+    restored.close()

@@ -28,8 +28,10 @@ EXPORTERS: dict[str, str] = {
     "pdf": "reader.render.pdf:export_pdf",
 }
 
-# The JSON file is a whole-library backup, so an empty selection still writes a valid file.
+# The JSON file is a whole-library backup, so an empty selection still writes a valid file, and
+# the whole library includes the trash (it comes back as trash).
 ALLOWS_EMPTY = frozenset({"json"})
+BACKUPS = ALLOWS_EMPTY
 
 
 def export_markdown(library: Library, dest: Path, ids: list[int]) -> int:
@@ -50,13 +52,20 @@ def export(library: Library, fmt: str, dest: Path, ids: list[int]) -> int:
     return exporter(fmt)(library, dest, ids)
 
 
-def selected_ids(library: Library, query: str | None, ids: list[int] | None) -> list[int]:
-    """The ids named, or else every live article matching `query` (all of them without one)."""
+def selected_ids(
+    library: Library, query: str | None, ids: list[int] | None, fmt: str = ""
+) -> list[int]:
+    """The ids named, or else every live article matching `query` (all of them without one;
+    for a backup format, the articles in the trash too)."""
     if ids:
         for article_id in ids:
             library.get(article_id)  # a clear error for an unknown id
         return ids
     if not query:
+        if fmt in BACKUPS:
+            from reader.core.exporters.library_json import whole_library_ids
+
+            return whole_library_ids(library)
         return library.live_ids()
     found: list[int] = []
     offset = 0

@@ -16,6 +16,7 @@ from typing import Any
 
 from reader.core.atomic import replacing
 from reader.core.library import Library
+from reader.core.store import articles
 
 # 2: every article carries its `uid`, its stored source and every stored field, so an import
 # restores it exactly; files of version 1 still import.
@@ -57,6 +58,7 @@ def article_entry(
         "unread": saved.unread,
         "archived": saved.archived,
         "favorite": saved.favorite,
+        "deleted_at": saved.deleted_at,  # in the trash since then; None outside it
         "tags": list(saved.tags),
         "blocks": [block.to_dict() for block in article.blocks],
         # In the order they were saved, so the import saves them in that order too.
@@ -110,11 +112,17 @@ def live_article_ids(library: Library) -> list[int]:
     return library.live_ids()
 
 
+def whole_library_ids(library: Library) -> list[int]:
+    """Every article, the trash included, in the order they were saved."""
+    return sorted({*library.live_ids(), *library.read(articles.trashed_ids)})
+
+
 def export_json(
     library: Library, dest: Path, article_ids: Iterable[int] | None = None, images: bool = True
 ) -> int:
-    """Write the articles (default: all outside the trash) to `dest`; returns how many."""
-    ids = live_article_ids(library) if article_ids is None else list(article_ids)
+    """Write the articles (default: all of them, the trash included) to `dest`; returns how
+    many."""
+    ids = whole_library_ids(library) if article_ids is None else list(article_ids)
     # Streamed article by article, so a large library never sits in memory as one string.
     with replacing(dest) as partial, partial.open("w", encoding="utf-8") as handle:
         header = {

@@ -38,7 +38,7 @@ TEXT_FIELDS = (
     "text_hash",
     "content_hash",
 )
-DATE_FIELDS = ("added_at", "opened_at", "updated_at")
+DATE_FIELDS = ("added_at", "opened_at", "updated_at", "deleted_at")
 FLAG_FIELDS = ("unread", "archived", "favorite")
 BLOCK_KINDS = frozenset(kind.value for kind in BlockKind)
 

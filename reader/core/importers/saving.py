@@ -168,6 +168,8 @@ def stored_values(library: Library, article_id: int, entry: dict[str, Any]) -> d
         canonical = entry.get("canonical_url")
         if canonical is None or not library.read(articles.address_taken, canonical, article_id):
             values["canonical_url"] = canonical
+    if entry.get("deleted_at"):
+        values["deleted_at"] = entry["deleted_at"]
     source = entry.get("source")
     if source:
         values["source"] = base64.b64decode(source["zlib"])

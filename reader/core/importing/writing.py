@@ -68,7 +68,9 @@ def store(library: Library, job_id: int, outcome: Outcome) -> str:
         by_uid = library.read(articles.find_by_uid, item.uid) if item.uid else None
         if by_uid is not None:
             existing, in_trash = by_uid
-            if in_trash:
+            if in_trash and (item.article or {}).get("deleted_at"):
+                reason = "already in the library, in the trash as in the file"
+            elif in_trash:
                 library.restore(existing)
                 reason = "already in the library, in the trash: taken out of it"
         if existing is None:

@@ -143,7 +143,10 @@ STORED_COLUMNS = (
     "source_type",
     "source_path",
 )
-RESTORED_COLUMNS = frozenset({*STORED_COLUMNS, "canonical_url", "domain_key", "excerpt"} - {"uid"})
+# An article that was in the trash when it was exported goes back into it.
+RESTORED_COLUMNS = frozenset(
+    {*STORED_COLUMNS, "canonical_url", "domain_key", "excerpt", "deleted_at"} - {"uid"}
+)
 
 
 def stored_fields(conn: sqlite3.Connection, article_id: int) -> dict[str, Any]:
