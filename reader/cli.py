@@ -18,6 +18,7 @@ from reader.core.textsafe import terminal_text
 COMMAND_MODULES = [
     "reader.commands.extract",
     "reader.commands.entities",
+    "reader.commands.entity",
     "reader.commands.highlights",
     "reader.commands.library",
     "reader.commands.importexport",

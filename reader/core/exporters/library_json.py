@@ -16,7 +16,7 @@ from typing import Any
 
 from reader.core.atomic import replacing
 from reader.core.library import Library
-from reader.core.store import articles
+from reader.core.store import articles, entity_rules
 
 # 2: every article carries its `uid`, its stored source and every stored field, so an import
 # restores it exactly; files of version 1 still import.
@@ -129,6 +129,8 @@ def export_json(
             "readmark_library": FORMAT_VERSION,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "count": len(ids),
+            # The person's entity decisions, so a restored library keeps them.
+            "entity_rules": library.read(entity_rules.every),
         }
         handle.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "articles": [\n')
         for index, entry in enumerate(_entries(library, ids, images)):

@@ -285,14 +285,29 @@ def _label(entry: Any) -> tuple[str, str]:
     return (url if isinstance(url, str) else ""), (title if isinstance(title, str) else "")
 
 
+def _entity_rules(rules: Any) -> list[dict[str, str]]:
+    """The export's entity decisions; anything that is not one is left out."""
+    if not isinstance(rules, list):
+        return []
+    fields = ("action", "name", "label", "value", "article_uid", "created_at")
+    return [
+        {name: str(rule.get(name) or "") for name in fields}
+        for rule in rules
+        if isinstance(rule, dict) and all(isinstance(rule.get(n, ""), str) for n in fields)
+    ]
+
+
 def parse_data(data: dict[str, Any]) -> list[ImportItem]:
     articles = data.get("articles")
     if articles is None:
         articles = []
     if not isinstance(articles, list):
         raise ValueError("its 'articles' is not a list")
+    rules = _entity_rules(data.get("entity_rules"))
     items: list[ImportItem] = []
     for number, entry in enumerate(articles, 1):
+        if rules and isinstance(entry, dict):
+            entry["entity_rules"] = rules  # stored before the entry's entities are
         try:
             items.append(parse_entry(entry))
         except EntryError as exc:

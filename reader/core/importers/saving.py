@@ -17,7 +17,7 @@ from reader.core.adding import Prepared, States
 from reader.core.library import Library
 from reader.core.models import Annotation, Article, Block
 from reader.core.store import annotations as annotation_rows
-from reader.core.store import articles, images
+from reader.core.store import articles, entity_rules, images
 from reader.core.store.db import Connection
 from reader.core.store.migrations import domain_key
 from reader.core.textsafe import clean_article
@@ -94,6 +94,9 @@ def save_item(library: Library, item: ImportItem, prepared: Prepared) -> int:
     everything lands together or not at all.
     """
     entry = item.article
+    if entry is not None and entry.get("entity_rules"):
+        # Before the article's entities are written, so they already follow the decisions.
+        library.write(entity_rules.add_all, entry["entity_rules"])
     unread = item.unread if item.unread is not None else not (item.opened_at or item.archived)
     article_id = library.save(
         prepared,

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from reader.core.models import ArticleSummary, Entity, EntityCount, Mention
+from reader.core.store import entity_rules
 from reader.core.store.db import rows, value
 from reader.core.store.rows import SUMMARY_COLUMNS, entity, summary
 
@@ -37,7 +38,9 @@ def store(
 ) -> None:
     """Replace the article's mentions and entity links; call inside a write transaction.
 
-    `note` says why the mentions cover only part of the article, when they do."""
+    `note` says why the mentions cover only part of the article, when they do. The person's
+    entity rules apply first, whoever recognised the article."""
+    mentions, entities = entity_rules.curate(conn, article_id, mentions, entities)
     clear(conn, article_id)
     conn.execute(
         "UPDATE articles SET entities_at = ?, entities_note = ? WHERE id = ?",

@@ -444,3 +444,21 @@ def m600_feeds(db: Database) -> None:
         " value TEXT NOT NULL DEFAULT '',"
         " created_at TEXT NOT NULL)"
     )
+
+
+@migrations(name="m400_entity_rules")
+def m400_entity_rules(db: Database) -> None:
+    # The person's entity decisions (merge, rename, retype, reject, add), each a rule that every
+    # later recognition of every article goes through; `undone_at` keeps an undone rule for the
+    # record. `article_uid` names the one article a rule is about (the uid travels in exports).
+    db.execute(
+        "CREATE TABLE entity_rules ("
+        " id INTEGER PRIMARY KEY,"
+        " action TEXT NOT NULL,"
+        " name TEXT NOT NULL,"
+        " label TEXT NOT NULL DEFAULT '',"
+        " value TEXT NOT NULL DEFAULT '',"
+        " article_uid TEXT NOT NULL DEFAULT '',"
+        " created_at TEXT NOT NULL,"
+        " undone_at TEXT NOT NULL DEFAULT '')"
+    )
