@@ -9,15 +9,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reader.core.errors import ReadmarkError
 from reader.core.exporters import EXPORTERS, export, selected_ids
 from reader.core.importers import FORMATS
 from reader.core.importing.fetching import FetchPolicy
-from reader.core.importing.job import ImportReport, Progress
+from reader.core.importing.job import ImportReport, Progress, job_statuses
 from reader.core.importing.runner import import_file
 from reader.core.library import Library
 from reader.core.paths import library_path
 
-from .common import one_line
+from .common import one_line, print_json, print_table
 
 IMPORT_FORMATS = ["auto", *FORMATS]
 EXPORT_FORMATS = list(EXPORTERS)
@@ -31,8 +32,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "import",
     )
     parser.add_argument(
-        "file", help="the export file (zip, CSV, HTML, JSON or text), .eml, .mbox or a folder"
+        "file",
+        nargs="?",
+        help="the export file (zip, CSV, HTML, JSON or text), .eml, .mbox or a folder",
     )
+    parser.add_argument(
+        "--jobs",
+        action="store_true",
+        help="list the import jobs (state and counts, newest first) instead of importing",
+    )
+    parser.add_argument("--json", action="store_true", help="with --jobs: print them as JSON")
     parser.add_argument("--format", choices=IMPORT_FORMATS, default="auto")
     parser.add_argument("--report", metavar="CSV", help="save the report (one row per URL)")
     parser.add_argument("--workers", type=int, default=8, help="pages fetched at once (8)")
@@ -72,7 +81,43 @@ def progress_printer(stream: Any = None) -> Callable[[Progress], None]:
     return show
 
 
+def run_jobs(args: argparse.Namespace) -> int:
+    """`import --jobs`: every import job with its state and how its items ended."""
+    with Library(library_path(args.data_dir)) as library:
+        statuses = job_statuses(library)
+    if args.json:
+        print_json([status.to_dict() for status in statuses])
+        return 0
+    if not statuses:
+        print("No import jobs yet.")
+        return 0
+    print_table(
+        ("id", "state", "added", "existing", "failed", "pending", "total", "started", "file"),
+        [
+            (
+                s.job.id,
+                s.job.state,
+                s.added,
+                s.existing,
+                s.failed,
+                s.pending,
+                s.job.total,
+                s.job.created_at,
+                s.job.source,
+            )
+            for s in statuses
+        ],
+    )
+    return 0
+
+
 def run_import(args: argparse.Namespace) -> int:
+    if args.jobs:
+        return run_jobs(args)
+    if args.json:
+        raise ReadmarkError("--json goes with --jobs (the import itself prints a report).")
+    if not args.file:
+        raise ReadmarkError("Name the file to import (or use --jobs to list the import jobs).")
     from reader.core.importers.mail import is_mail_source
 
     if is_mail_source(Path(args.file)):

@@ -49,3 +49,40 @@ def test_cli_import_refuses_an_unknown_file(
     odd.write_text("[1, 2")
     assert main(["--data-dir", str(tmp_path / "d"), "import", str(odd), "--quiet"]) == 1
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_cli_lists_import_jobs_with_their_state_and_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from reader.core.importing.job import prepare_import
+
+    base = ["--data-dir", str(tmp_path / "data")]
+    wallabag = [str(FIXTURES / "wallabag.json"), "--quiet", "--no-entities", "--no-images"]
+    assert main([*base, "import", *wallabag]) == 0
+    later = tmp_path / "later.txt"
+    later.write_text("https://example.invalid/a\nhttps://example.invalid/b\n")
+    with Library(tmp_path / "data" / "library.sqlite3") as library:
+        prepare_import(library, later)  # recorded, never run: both items still to try
+    capsys.readouterr()
+
+    assert main([*base, "import", "--jobs"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == [
+        "id", "state", "added", "existing", "failed", "pending", "total", "started", "file"
+    ]  # fmt: skip
+    newest, oldest = lines[2].split(), lines[3].split()
+    assert newest[2:7] == ["0", "0", "0", "2", "2"] and newest[-1] == str(later)
+    assert oldest[1] == "done" and oldest[2:7] == ["2", "0", "0", "0", "2"]
+
+    assert main([*base, "import", "--jobs", "--json"]) == 0
+    jobs = json.loads(capsys.readouterr().out)
+    assert [(job["format"], job["added"], job["pending"]) for job in jobs] == [
+        ("urls", 0, 2),
+        ("wallabag", 2, 0),
+    ]
+    assert jobs[1]["state"] == "done" and jobs[1]["source"] == wallabag[0]
+
+    assert main([*base, "import"]) == 1
+    assert "--jobs" in capsys.readouterr().err

@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from reader.core.atomic import replacing
 from reader.core.importers import detect_format, read_items
 from reader.core.importers.items import ImportItem, clean_tags
-from reader.core.job_owner import mark_interrupted, this_host
+from reader.core.job_owner import JobInfo, list_jobs, mark_interrupted, this_host
 from reader.core.library import Library
 from reader.core.store import jobs
 from reader.core.urls import normalise_url
@@ -217,3 +218,32 @@ class StageTimes:
     extract_s: float = 0.0
     entities_s: float = 0.0
     store_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class JobStatus:
+    """One import job with how its items ended so far (`pending`: not tried yet)."""
+
+    job: JobInfo
+    added: int
+    existing: int
+    failed: int
+    pending: int
+
+    def to_dict(self) -> dict[str, Any]:
+        counts = {name: getattr(self, name) for name in (ADDED, EXISTING, FAILED, PENDING)}
+        return {**asdict(self.job), **counts}
+
+
+def job_statuses(library: Library) -> list[JobStatus]:
+    """Every import job, newest first, with its counts; jobs whose process ended are marked
+    interrupted first, so none says "running" without running."""
+    infos = list_jobs(library)
+    counts = library.read(jobs.counts_by_job)
+    return [
+        JobStatus(
+            info,
+            *(counts.get(info.id, {}).get(name, 0) for name in (ADDED, EXISTING, FAILED, PENDING)),
+        )
+        for info in infos
+    ]

@@ -133,6 +133,16 @@ def all_jobs(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return rows(conn, f"SELECT {JOB_COLUMNS} FROM import_jobs ORDER BY id DESC")
 
 
+def counts_by_job(conn: sqlite3.Connection) -> dict[int, dict[str, int]]:
+    """job id -> item status -> how many, for every job."""
+    found: dict[int, dict[str, int]] = {}
+    for job_id, status, count in rows(
+        conn, "SELECT job_id, status, count(*) FROM import_items GROUP BY job_id, status"
+    ):
+        found.setdefault(int(job_id), {})[str(status)] = int(count)
+    return found
+
+
 def running(conn: sqlite3.Connection) -> list[tuple[int, int | None, str | None, str | None]]:
     """(id, owner pid, owner host, heartbeat) of every job that says it is running."""
     found = rows(
