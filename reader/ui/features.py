@@ -26,6 +26,7 @@ FEATURES: dict[str, str] = {
     "import_export": "reader.ui.import_export:install",
     "highlights": "reader.ui.highlights.feature:install",
     "feeds": "reader.ui.feeds_section:install",
+    "browser_capture": "reader.ui.browser_capture:install",
 }
 
 

@@ -379,3 +379,13 @@ def test_open_shows_an_article_only_while_the_window_listens(endpoint, library_f
     assert call(endpoint.port, "POST", "/api/v1/open", {"id": 8}, token=token)[0] == 404
     assert call(endpoint.port, "POST", "/api/v1/open", {"id": "7"}, token=token)[0] == 400
     assert call(endpoint.port, "POST", "/api/v1/open", {"id": 7})[0] == 401
+
+
+def test_a_renewed_token_takes_effect_at_once(endpoint, library_file):
+    from reader.core.capture import renew_token
+
+    old = _token(library_file)
+    assert call(endpoint.port, "GET", "/api/v1/status", token=old)[0] == 200
+    new = renew_token(library_file.parent).token
+    assert call(endpoint.port, "GET", "/api/v1/status", token=old)[0] == 401
+    assert call(endpoint.port, "GET", "/api/v1/status", token=new)[0] == 200

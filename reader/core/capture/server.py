@@ -17,6 +17,7 @@ them in order), or on the one port asked for.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -29,7 +30,13 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.core.capture.pairing import Pairing, is_extension_origin, load_pairing
+from reader.core.capture.pairing import (
+    Pairing,
+    PairingError,
+    is_extension_origin,
+    load_pairing,
+    pairing_path,
+)
 from reader.core.capture.service import CaptureError, Capturer, CaptureResult, parse_request
 from reader.core.errors import ReadmarkError
 
@@ -329,13 +336,32 @@ class CaptureEndpoint:
     ) -> None:
         self.library_path = library_path
         self.capturer = capturer
-        self.pairing = load_pairing(library_path.parent)
+        self._pairing = load_pairing(library_path.parent)
+        self._pairing_stamp = self._stamp()
         self.requested_port = port
         self.on_saved = on_saved
         self.on_open = on_open
         self.port = 0
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def pairing(self) -> Pairing:
+        """The data folder's pairing as it is now: a token renewed by another process (or the
+        window) takes effect at once, and the old one stops working."""
+        stamp = self._stamp()
+        if stamp != self._pairing_stamp:
+            with contextlib.suppress(PairingError):
+                self._pairing = load_pairing(self.library_path.parent)
+                self._pairing_stamp = stamp
+        return self._pairing
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            found = pairing_path(self.library_path.parent).stat()
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_ino
 
     @property
     def url(self) -> str:

@@ -22,9 +22,12 @@ from reader.core.anchoring import find_quote, new_annotation
 from reader.core.errors import ExtractionError, ReadmarkError
 from reader.core.extract import extract
 from reader.core.fetch.images import fetch_images
-from reader.core.library import EntityResult, FetchImage, Library, Recognise
+from reader.core.library import EntityResult, FetchImage, Library
 from reader.core.models import Article, RawPage
 from reader.core.textsafe import clean_text
+
+# Entities for an article, or None to save it without (the window's model is not loaded yet).
+Recognise = Callable[[Article], "EntityResult | None"]
 
 MAX_TITLE_CHARS = 2_000
 MAX_URL_CHARS = 8_000
