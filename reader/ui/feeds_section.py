@@ -80,6 +80,7 @@ class FeedsSection(QWidget):
     feed_chosen = Signal(str)  # the library query that shows the chosen feed or folder
     subscribe_requested = Signal()
     refresh_requested = Signal()
+    refresh_one_requested = Signal(int)
     remove_requested = Signal(int)
     move_requested = Signal(int)
     every_requested = Signal(int)
@@ -209,6 +210,7 @@ class FeedsSection(QWidget):
         if feed_id is None:
             return
         menu = QMenu(self)
+        menu.addAction("Refresh Now", lambda: self.refresh_one_requested.emit(int(feed_id)))
         menu.addAction("Move to Folder…", lambda: self.move_requested.emit(int(feed_id)))
         menu.addAction("Check Every…", lambda: self.every_requested.emit(int(feed_id)))
         menu.addSeparator()
@@ -255,6 +257,7 @@ class FeedsFeature(QObject):
         self.checking_mail = False
         self.section.subscribe_requested.connect(self.ask_subscribe)
         self.section.refresh_requested.connect(lambda: self.refresh_now())
+        self.section.refresh_one_requested.connect(lambda feed_id: self.refresh_now([feed_id]))
         self.section.feed_chosen.connect(self._show_in_library)
         self.section.remove_requested.connect(self.unsubscribe)
         self.section.move_requested.connect(self._ask_folder)

@@ -17,8 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from html import escape
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -27,8 +26,15 @@ from reader.core import fetch
 from reader.core.errors import FetchTimeoutError, HTTPStatusError, NetworkError, ReadmarkError
 from reader.core.extract import extract
 from reader.core.feeds import http
+from reader.core.feeds.entries import (
+    FULL_CONTENT_MIN_WORDS,
+    entry_html,
+    has_full_content,
+    with_entry,
+)
 from reader.core.feeds.model import Entry, Feed, FeedOutcome, ParsedFeed, Rule
-from reader.core.feeds.parse import parse_feed, words_in_html
+from reader.core.feeds.parse import parse_feed
+from reader.core.feeds.rules import SkipError, apply_rules
 from reader.core.feeds.service import Feeds, now_iso
 from reader.core.fetch.images import HttpImageFetcher, fetch_images
 from reader.core.importing.scheduler import HostScheduler
@@ -36,9 +42,6 @@ from reader.core.library import Library
 from reader.core.models import Article, RawPage
 from reader.core.store import feeds as store
 
-# A feed entry whose content has this many words is taken as the whole article; a shorter one
-# is a summary, and the entry's page is fetched.
-FULL_CONTENT_MIN_WORDS = 150
 ADDED, EXISTING, SKIPPED, FAILED = "added", "existing", "skipped", "failed"
 
 Recognise = Callable[[Article], Any]
@@ -98,31 +101,12 @@ class _Prepared:
     note: str = ""
 
 
-class _SkipError(Exception):
-    """A skip rule matched: the savepoint around the new article is rolled back."""
-
-
 def _transient(exc: BaseException) -> bool:
     if isinstance(exc, HTTPStatusError):
         return exc.status == 429 or exc.status >= 500
     if isinstance(exc, http.RedirectLoopError):
         return False
     return isinstance(exc, FetchTimeoutError | NetworkError)
-
-
-def entry_html(entry: Entry, body: str) -> bytes:
-    """A small page holding the entry's own HTML, for the extraction stage."""
-    title = escape(entry.title or "")
-    byline = f'<meta name="author" content="{escape(entry.author)}">' if entry.author else ""
-    return (
-        f'<!doctype html><html><head><meta charset="utf-8"><title>{title}</title>{byline}'
-        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
-    ).encode()
-
-
-def has_full_content(entry: Entry, min_words: int = FULL_CONTENT_MIN_WORDS) -> bool:
-    body = entry.content_html or entry.summary_html
-    return bool(body) and (not entry.url or words_in_html(body) >= min_words)
 
 
 class Refresher:
@@ -216,7 +200,7 @@ class Refresher:
                 fetched_at=now_iso(),
             )
             article = extract(raw)
-        article = _with_entry(article, entry, feed_name, from_feed=not task.page or bool(note))
+        article = with_entry(article, entry, feed_name, from_feed=not task.page or bool(note))
         entities = self.recognise(article) if self.recognise is not None else None
         images: dict[str, tuple[bytes, str]] = {}
         if self._archive_images:
@@ -436,7 +420,7 @@ class Refresher:
                                 getattr(prepared.entities, "note", ""),
                             )
                         apply_rules(writer, rules, article_id)
-                except _SkipError:
+                except SkipError:
                     status, article_id = SKIPPED, None
                 with store.write(self.library.path) as conn:
                     store.record_item(
@@ -482,47 +466,6 @@ def _unique(entries: tuple[Entry, ...]) -> list[Entry]:
     return kept
 
 
-def _with_entry(article: Article, entry: Entry, feed_name: str, *, from_feed: bool) -> Article:
-    """The feed's own metadata where it is better than what extraction found."""
-    changes: dict[str, Any] = {}
-    if entry.title and (from_feed or not article.title.strip()):
-        changes["title"] = entry.title
-    if entry.author and (from_feed or not article.byline):
-        changes["byline"] = entry.author
-    if entry.published and (from_feed or not article.published):
-        changes["published"] = entry.published
-    if feed_name and not article.site_name:
-        changes["site_name"] = feed_name
-    if entry.url and not article.url:
-        changes["url"] = entry.url
-    return replace(article, **changes) if changes else article
-
-
-def apply_rules(library: Library, rules: list[Rule], article_id: int) -> list[Rule]:
-    """Run `rules` on one article inside the caller's transaction; the ones that matched.
-
-    A matching skip rule raises `_SkipError` before any other action is taken.
-    """
-    if not rules:
-        return []
-    with store.read(library.path) as conn:
-        matched = [rule for rule in rules if store.matching(conn, rule.query, [article_id])]
-    if any(rule.action == "skip" for rule in matched):
-        raise _SkipError
-    for rule in matched:
-        act(library, rule, article_id)
-    return matched
-
-
-def act(library: Library, rule: Rule, article_id: int) -> None:
-    if rule.action == "tag":
-        library.add_tags(article_id, [rule.value])
-    elif rule.action == "favourite":
-        library.set_favorite(article_id, True)
-    elif rule.action == "archive":
-        library.set_archived(article_id, True)
-
-
 def refresh(
     library: Library,
     feed_ids: list[int] | None = None,
@@ -533,10 +476,4 @@ def refresh(
     return Refresher(library, policy, **options).run(feed_ids)
 
 
-__all__ = [
-    "ReadmarkError",
-    "RefreshPolicy",
-    "Refresher",
-    "apply_rules",
-    "refresh",
-]
+__all__ = ["FULL_CONTENT_MIN_WORDS", "ReadmarkError", "RefreshPolicy", "Refresher", "refresh"]
