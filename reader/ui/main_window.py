@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -39,7 +40,14 @@ from reader.ui.opening import SourceOpener, source_from_mime
 from reader.ui.reading_view import ReadingView
 from reader.ui.rich_text import window_title
 from reader.ui.session import ArticleSession
-from reader.ui.theme import Theme, Typography, chrome_palette, chrome_stylesheet, resolve_theme
+from reader.ui.theme import (
+    Theme,
+    Typography,
+    chrome_palette,
+    chrome_stylesheet,
+    is_dark,
+    resolve_theme,
+)
 from reader.ui.typography_panel import TypographyPanel, typography_menu
 from reader.ui.window_shell import WindowShell, after_first_paint
 
@@ -127,9 +135,9 @@ class MainWindow(WindowShell):
         column_layout = QVBoxLayout(reader_column)
         column_layout.setContentsMargins(0, 0, 0, 0)
         column_layout.setSpacing(0)
-        column_layout.addWidget(self.message_bar)
         column_layout.addWidget(self.reading_view, 1)
         column_layout.addWidget(self.find_bar)
+        self.message_bar.overlay(reader_column)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for index, (pane, stretch) in enumerate(
             ((self.library_pane, 0), (reader_column, 1), (self.entity_panel, 0))
@@ -306,10 +314,13 @@ class MainWindow(WindowShell):
             self.preferences.typography = typography
         self.typography_panel.show_typography(typography)
         palette = chrome_palette(self.palette(), self.theme)
+        # Dialogs and menus are windows of their own, which a window's palette does not reach.
+        QApplication.setPalette(palette)
         panes = (self.library_pane, self.entity_panel, self.find_bar, self.menuBar(), self.toolbar)
-        for widget in (self, *panes):
+        for widget in (self, *panes, self.typography_panel):
             widget.setPalette(palette)
         self.setStyleSheet(chrome_stylesheet(self.theme))
+        self.message_bar.set_dark(is_dark(self.theme))
         self.entity_panel.set_theme(self.theme)
         self.reading_view.set_typography(typography, self.theme)
         self.list_view.viewport().update()

@@ -1,10 +1,11 @@
-"""A slim bar above the reading view for progress, errors and undo; it never blocks the window."""
+"""A slim bar over the top of the reading view for progress, errors and undo; it never blocks the
+window and never pushes the article down."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from reader.ui.rich_text import action_text, plain_label, shown
@@ -15,6 +16,11 @@ STYLES = {
     "info": ("#e8f0fe", "#1f3b6e"),
     "progress": ("#eef1f5", "#2b2f36"),
     "error": ("#fde8e6", "#7a1c12"),
+}
+DARK_STYLES = {  # the same messages on a dark page: deep backgrounds, pale text
+    "info": ("#223656", "#dce7ff"),
+    "progress": ("#2a2d33", "#d8d6d0"),
+    "error": ("#55211c", "#ffd8d2"),
 }
 
 
@@ -29,6 +35,7 @@ class MessageBar(QFrame):
         super().__init__(parent)
         self.setObjectName("messageBar")
         self.kind = ""
+        self.styles = STYLES
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 8, 6)
         self.label = plain_label(QLabel())  # errors quote servers and titles
@@ -57,6 +64,44 @@ class MessageBar(QFrame):
         self._timer.timeout.connect(self.dismiss)
         self.hide()
 
+    def set_dark(self, dark: bool) -> None:
+        """Colours for a dark page; the message shown now is repainted."""
+        self.styles = DARK_STYLES if dark else STYLES
+        if self.kind:
+            background, foreground = self.styles.get(self.kind, self.styles["info"])
+            self._paint(background, foreground)
+
+    def _paint(self, background: str, foreground: str) -> None:
+        self.setStyleSheet(
+            f"#messageBar {{ background: {background}; border: none;"
+            " border-bottom: 1px solid rgba(0, 0, 0, 40); }"
+            f"#messageBar QLabel {{ color: {foreground}; }}"
+        )
+
+    def overlay(self, host: QWidget) -> None:
+        """Float over the top edge of `host` (the reading column) instead of taking a row of
+        its layout, following its width."""
+        self.setParent(host)
+        host.installEventFilter(self)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._place()
+        return super().eventFilter(watched, event)
+
+    def _place(self) -> None:
+        host = self.parentWidget()
+        if host is None:
+            return
+        width = host.width()
+        layout = self.layout()
+        height = self.sizeHint().height()
+        if layout is not None and layout.hasHeightForWidth():
+            height = max(height, layout.totalHeightForWidth(width))
+        self.setGeometry(0, 0, width, height)
+        self.raise_()
+
     def show_message(
         self,
         kind: str,
@@ -67,11 +112,8 @@ class MessageBar(QFrame):
     ) -> None:
         self._expire_previous()
         self.kind = kind
-        background, foreground = STYLES.get(kind, STYLES["info"])
-        self.setStyleSheet(
-            f"#messageBar {{ background: {background}; border: none; }}"
-            f"#messageBar QLabel {{ color: {foreground}; }}"
-        )
+        background, foreground = self.styles.get(kind, self.styles["info"])
+        self._paint(background, foreground)
         self.label.setText(_short(shown(text)))
         self.progress.setVisible(kind == "progress")
         self._action = action[1] if action else None
@@ -84,6 +126,7 @@ class MessageBar(QFrame):
         else:
             self._timer.stop()
         self.show()
+        self._place()  # the new text may wrap onto another line
 
     def show_progress(self, text: str, on_cancel: Callable[[], None]) -> None:
         self.show_message("progress", text, action=("Cancel", on_cancel))

@@ -203,11 +203,17 @@ def chrome_stylesheet(theme: Theme) -> str:
     return (
         f"QMainWindow, QToolBar, QMenuBar {{ background: {theme.chrome}; border: none; }}"
         f"QSplitter::handle {{ background: {theme.chrome}; }}"
-        f"QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox {{ background: {theme.page};"
+        # Spin boxes keep the style's own frame: a styled border would drop their arrows.
+        f"QLineEdit, QComboBox {{ background: {theme.page};"
         f" color: {theme.text}; border: 1px solid {theme.muted}; border-radius: 4px;"
         " padding: 3px 6px; }"
         f"QListView, QTreeWidget {{ background: {theme.chrome}; color: {theme.text};"
         " border: none; }"
+        f"QTableView, QPlainTextEdit {{ background: {theme.page}; color: {theme.text};"
+        f" gridline-color: {theme.chrome}; border: 1px solid {theme.chrome}; }}"
+        f"QHeaderView::section {{ background: {theme.chrome}; color: {theme.text};"
+        f" border: none; padding: 3px 6px; }}"
+        f"QDialog {{ background: {theme.chrome}; }}"
         f"QToolButton {{ color: {theme.text}; padding: 3px 7px; border-radius: 4px; }}"
         f"QToolBar::separator {{ background: {theme.muted}; width: 1px; margin: 6px 4px; }}"
         "QToolBar { padding-right: 6px; }"
@@ -227,4 +233,39 @@ def chrome_stylesheet(theme: Theme) -> str:
         f"QToolButton:hover {{ background: {theme.selection}; }}"
         f"QToolTip {{ background: {theme.page}; color: {theme.text};"
         f" border: 1px solid {theme.muted}; padding: 4px; }}"
+        + scrollbar_stylesheet(theme)
+        + (indicator_stylesheet(theme) if is_dark(theme) else "")
+    )
+
+
+def is_dark(theme: Theme) -> bool:
+    return QColor(theme.page).lightness() < 100
+
+
+def scrollbar_stylesheet(theme: Theme) -> str:
+    """Slim scroll bars in the theme's colours (the style's own are white on a dark page)."""
+    return (
+        f"QScrollBar:vertical {{ background: {theme.chrome}; width: 11px; margin: 0; }}"
+        f"QScrollBar:horizontal {{ background: {theme.chrome}; height: 11px; margin: 0; }}"
+        f"QScrollBar::handle {{ background: {theme.muted}; border-radius: 4px;"
+        " border: 2px solid transparent; background-clip: padding; }"
+        "QScrollBar::handle:vertical { min-height: 28px; }"
+        "QScrollBar::handle:horizontal { min-width: 28px; }"
+        f"QScrollBar::handle:hover {{ background: {theme.text}; }}"
+        "QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; border: none; }"
+        "QScrollBar::add-page, QScrollBar::sub-page { background: none; }"
+    )
+
+
+def indicator_stylesheet(theme: Theme) -> str:
+    """Check boxes and radio buttons drawn in the theme (the style's are white boxes)."""
+    return (
+        "QCheckBox::indicator, QRadioButton::indicator { width: 12px; height: 12px; }"
+        f"QCheckBox::indicator {{ border: 1px solid {theme.muted}; border-radius: 3px;"
+        f" background: {theme.page}; }}"
+        f"QRadioButton::indicator {{ border: 1px solid {theme.muted}; border-radius: 7px;"
+        f" background: {theme.page}; }}"
+        f"QCheckBox::indicator:checked, QRadioButton::indicator:checked {{"
+        f" background: {theme.accent}; border-color: {theme.accent}; }}"
+        f"QCheckBox::indicator:disabled {{ border-color: {theme.chrome}; }}"
     )

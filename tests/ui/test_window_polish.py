@@ -119,3 +119,54 @@ def test_a_clicked_mention_lands_in_the_middle_of_the_view(make_window, qtbot) -
     middle = view.cursorRect(view.textCursor()).center().y()
     height = view.viewport().height()
     assert height / 3 < middle < 2 * height / 3
+
+
+def test_the_message_bar_floats_over_the_article_without_moving_it(make_window, qtbot) -> None:
+    window = make_window()
+    window.open_article(window.model.article_ids()[0])
+    view = window.reading_view
+    before = view.geometry()
+    scrolled = view.verticalScrollBar().value()
+    window.message_bar.show_error("The page could not be fetched: " + "a long reason " * 30)
+    qtbot.waitUntil(window.message_bar.isVisible)
+    assert view.geometry() == before and view.verticalScrollBar().value() == scrolled
+    bar = window.message_bar.geometry()
+    assert bar.top() == view.geometry().top() and bar.width() == view.parentWidget().width()
+    assert window.message_bar.label.height() >= 2 * window.message_bar.label.fontMetrics().height()
+    window.resize(900, 700)
+    qtbot.waitUntil(lambda: window.message_bar.width() == view.parentWidget().width())
+    window.message_bar.dismiss()
+    assert view.geometry().top() == before.top()
+
+
+def _lightness(widget, x0=0, x1=None, y0=0, y1=None) -> list[int]:  # type: ignore[no-untyped-def]
+    image = widget.grab().toImage()
+    x1 = image.width() if x1 is None else x1
+    y1 = image.height() if y1 is None else y1
+    return [image.pixelColor(x, y).lightness() for x in range(x0, x1) for y in range(y0, y1)]
+
+
+def test_the_dark_theme_reaches_dialogs_scroll_bars_spin_boxes_and_check_boxes(
+    make_window, qtbot
+) -> None:
+    window = make_window()
+    window.apply_theme("dark")
+    window.show_shortcuts()
+    sheet = window.shortcut_sheet
+    qtbot.waitUntil(sheet.isVisible)
+    table = _lightness(sheet.table.viewport())
+    assert sorted(table)[len(table) // 2] < 100, "the shortcut sheet is dark"
+    bar = sheet.table.verticalScrollBar()
+    assert bar.isVisible() and max(_lightness(bar)) < 200, "no white scroll bar handle"
+    sheet.close()
+    window.message_bar.show_info("Archived.")
+    qtbot.waitUntil(window.message_bar.isVisible)
+    assert _lightness(window.message_bar, 2, 6, 2, 6)[0] < 100, "the message bar is dark"
+    spin = window.typography_panel.size
+    spin.resize(160, spin.sizeHint().height())
+    field = _lightness(spin, 4, 20)
+    assert sorted(field)[len(field) // 2] < 100, "the spin box is dark"
+    arrows = _lightness(spin, spin.width() - 16, spin.width() - 2, 2, spin.height() - 2)
+    assert max(arrows) - min(arrows) > 60, "the spin box has its arrows"
+    box = window.entity_panel.toggles["PERSON"]
+    assert max(_lightness(box, 0, 16)) < 240, "no white check box"
