@@ -11,17 +11,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import reduce
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -36,10 +36,11 @@ from reader.ui.features import FeatureContext, install_features
 from reader.ui.find_bar import FindBar
 from reader.ui.library_access import LibraryAccess
 from reader.ui.library_pane import LibraryPane
-from reader.ui.opening import SourceOpener, source_from_mime
+from reader.ui.opening import SourceOpener
 from reader.ui.reading_view import ReadingView
 from reader.ui.rich_text import window_title
 from reader.ui.session import ArticleSession
+from reader.ui.side_panes import COMPACT_WIDTH_PX, three_panes
 from reader.ui.theme import (
     Theme,
     Typography,
@@ -53,6 +54,7 @@ from reader.ui.window_shell import WindowShell, after_first_paint
 
 MODEL_START_LATEST_MS = 300  # the model starts loading by then even if nothing was painted
 FILTERS_REFRESH_DELAY_MS = 400  # new tags and entities are counted this long after a change
+CHOOSE_AN_ARTICLE = ("Choose an article", "Pick one from the list on the left, or press J.")
 EMPTY_LIBRARY = (
     "Nothing to read yet",
     "Open a web address with Ctrl+L or a file with Ctrl+O,\n"
@@ -124,9 +126,7 @@ class MainWindow(WindowShell):
         if self.model.rowCount() == 0:
             self.show_empty_state()
         else:
-            self.reading_view.show_message(
-                "Choose an article", "Pick one from the list on the left, or press J."
-            )
+            self.reading_view.show_message(*CHOOSE_AN_ARTICLE)
 
     # -- building -------------------------------------------------------------------------
 
@@ -138,14 +138,9 @@ class MainWindow(WindowShell):
         column_layout.addWidget(self.reading_view, 1)
         column_layout.addWidget(self.find_bar)
         self.message_bar.overlay(reader_column)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        for index, (pane, stretch) in enumerate(
-            ((self.library_pane, 0), (reader_column, 1), (self.entity_panel, 0))
-        ):
-            self.splitter.addWidget(pane)
-            self.splitter.setStretchFactor(index, stretch)
-        self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([300, 740, 240])
+        self.splitter, self.side_panes = three_panes(
+            self.library_pane, reader_column, self.entity_panel, self._side_wanted, self
+        )
         self.setCentralWidget(self.splitter)
         self.statusBar().hide()
 
@@ -166,6 +161,8 @@ class MainWindow(WindowShell):
     def _connect(self) -> None:
         pane, session = self.library_pane, self.session
         pane.article_selected.connect(self._on_article_selected)
+        pane.list_view.clicked.connect(lambda _index: self.side_panes.fold(0))
+        self.entity_panel_action.triggered.connect(lambda: self.side_panes.fit(self.width()))
         pane.restore_button.clicked.connect(session.restore_current)
         pane.empty_trash_button.clicked.connect(session.empty_trash)
         self.entity_panel.library_filter_requested.connect(pane.filter_by_entity)
@@ -202,6 +199,14 @@ class MainWindow(WindowShell):
             self.splitter.restoreState(splitter)
         self.library_pane.set_sort(self.preferences.library_sort)
 
+    def _side_wanted(self, side: int) -> bool:
+        action = getattr(self, "entity_panel_action", None)
+        return side == 0 or action is None or action.isChecked()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.side_panes.fit(self.width())
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if not self._splitter_restored:
@@ -209,24 +214,17 @@ class MainWindow(WindowShell):
             self._splitter_restored = True
             width = max(self.width(), self.splitter.width())
             self.splitter.setSizes([300, max(400, width - 560), 260])
+        self.side_panes.fit(self.width())
         # The model loads once, in the background, as soon as the window is on screen; so do
         # the tag and entity counts for the filter list.
         after_first_paint(self.reading_view.viewport(), self.entities.start, MODEL_START_LATEST_MS)
         QTimer.singleShot(0, self._filters_timer.start)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if source_from_mime(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        self.opener.drag_entered(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
-        source = source_from_mime(event.mimeData())
-        if source is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.open_source(source)
+        self.opener.dropped(event)
 
     # -- articles -------------------------------------------------------------------------
 
@@ -344,6 +342,7 @@ class MainWindow(WindowShell):
         self.loader.cancel()
         self.message_bar.dismiss()
         self.preferences.geometry = self.saveGeometry()
+        self.side_panes.fit(COMPACT_WIDTH_PX)  # remember the wide window's panes
         self.preferences.splitter = self.splitter.saveState()
         self.preferences.library_sort = self.library_pane.sort_box.currentData()
         self.preferences.sync()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QObject, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QWidget
 
 from reader.core import fetch
@@ -83,6 +83,21 @@ class SourceOpener(QObject):
         loader.loaded.connect(self._on_loaded)
         loader.failed.connect(self._on_failed)
         loader.cancelled.connect(self._on_cancelled)
+
+    def drag_entered(self, event: QDragEnterEvent) -> None:
+        """A drag over the window: taken when it carries a link or a file."""
+        if source_from_mime(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropped(self, event: QDropEvent) -> None:
+        source = source_from_mime(event.mimeData())
+        if source is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_source(source)
 
     def url_dialog(self) -> QInputDialog:
         dialog = QInputDialog(self.window)

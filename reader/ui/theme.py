@@ -233,6 +233,9 @@ def chrome_stylesheet(theme: Theme) -> str:
         f"QToolButton:hover {{ background: {theme.selection}; }}"
         f"QToolTip {{ background: {theme.page}; color: {theme.text};"
         f" border: 1px solid {theme.muted}; padding: 4px; }}"
+        + f"QToolButton#sideStrip {{ background: {theme.chrome}; color: {theme.muted};"
+        " border: none; border-radius: 0; padding: 0; }"
+        + f"QToolButton#sideStrip:hover {{ background: {theme.selection}; color: {theme.text}; }}"
         + scrollbar_stylesheet(theme)
         + (indicator_stylesheet(theme) if is_dark(theme) else "")
     )

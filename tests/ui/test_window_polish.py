@@ -170,3 +170,23 @@ def test_the_dark_theme_reaches_dialogs_scroll_bars_spin_boxes_and_check_boxes(
     assert max(arrows) - min(arrows) > 60, "the spin box has its arrows"
     box = window.entity_panel.toggles["PERSON"]
     assert max(_lightness(box, 0, 16)) < 240, "no white check box"
+
+
+def test_a_narrow_window_gives_the_article_the_room(make_window, qtbot) -> None:
+    window = make_window()
+    window.open_article(window.model.article_ids()[0])
+    library_strip, entity_strip = window.side_panes.strips
+    window.resize(1280, 700)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] > 200)
+    assert not library_strip.isVisible()
+    window.resize(1000, 700)
+    qtbot.waitUntil(lambda: window.splitter.sizes()[1] >= 950)  # the column takes it all
+    assert not window.library_pane.isVisible() and not window.entity_panel.isVisible()
+    assert library_strip.isVisible() and entity_strip.isVisible()
+    qtbot.mouseClick(library_strip, Qt.MouseButton.LeftButton)  # the list, on demand
+    assert window.splitter.sizes()[0] >= 200 and window.list_view.isVisible()
+    qtbot.mouseClick(library_strip, Qt.MouseButton.LeftButton)
+    assert not window.library_pane.isVisible()
+    window.resize(1280, 700)  # wide again: the panes come back as they were
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] > 200 and window.splitter.sizes()[2] > 150)
+    assert not library_strip.isVisible() and window.entity_panel.isVisible()
