@@ -68,16 +68,20 @@ def library_entities(
 
 
 def find(
-    conn: sqlite3.Connection, name: str, extra_pairs: Iterable[Pair] = ()
+    conn: sqlite3.Connection, name: str, label: str = "", extra_pairs: Iterable[Pair] = ()
 ) -> tuple[LibraryEntity, dict[int, int]] | None:
-    """The entity called `name` (or spelt so by one of its members) and its articles with
-    their mention counts; the one most articles mention when several match."""
+    """The entity called `name` (or spelt so by one of its members, of `label` if given) and
+    its articles with their mention counts; the one most articles mention when several match."""
     wanted = normalise(name)
     matches = [
         each
         for each in library_groups(conn, extra_pairs)
-        if normalise(each.name) == wanted
-        or any(wanted in (m.normalised, *(normalise(a) for a in m.aliases)) for m in each.members)
+        if (not label and normalise(each.name) == wanted)
+        or any(
+            (not label or m.label == label)
+            and wanted in (m.normalised, *(normalise(a) for a in m.aliases))
+            for m in each.members
+        )
     ]
     if not matches:
         return None

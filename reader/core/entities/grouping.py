@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from . import lexicon
 from .linking import normalise
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -169,11 +170,38 @@ def surname_of_one_person(known: Sequence[Known]) -> Iterable[Pair]:
             yield by_name[next(iter(full_names[name]))], entity.id
 
 
+def same_name_other_label(known: Sequence[Known]) -> Iterable[Pair]:
+    """One name typed PERSON in one article and ORG in the next ("Twitter", "Scooter Braun")
+    is one thing, unless the name is a known place or the surname of a person of the library:
+    there the labels may be two things ("Jordan" the country, "Taylor" the city and the
+    person)."""
+    surnames = {
+        e.normalised.rsplit(" ", 1)[-1]
+        for e in known
+        if e.label == "PERSON" and " " in e.normalised
+    }
+    places = {normalise(place) for place in lexicon.places()}
+    first: dict[str, int] = {}
+    for entity in known:
+        name = entity.normalised
+        if (
+            entity.label not in lexicon.NAME_LABELS
+            or name in places
+            or name in surnames
+            or not any(ch.isalpha() for ch in name)
+        ):
+            continue
+        other = first.setdefault(name, entity.id)
+        if other != entity.id:
+            yield other, entity.id
+
+
 LINK_RULES: tuple[LinkRule, ...] = (
     same_name_as_a_place,
     curated_alias,
     plural_demonym,
     surname_of_one_person,
+    same_name_other_label,
 )
 
 
@@ -208,7 +236,7 @@ def _named(members: list[Known]) -> Group:
     most articles use, written as prose writes it (not "LONDON")."""
     best = max(
         members,
-        key=lambda m: (len(m.normalised.split()) if m.label == "PERSON" else 0, m.articles, -m.id),
+        key=lambda m: (m.label == "PERSON" and " " in m.normalised, m.articles, -m.id),
     )
     name = best.name
     curated = next(
@@ -231,7 +259,16 @@ def _named(members: list[Known]) -> Group:
             ),
             name.title(),
         )
-    return Group(name=name, label=best.label, members=members)
+    return Group(name=name, label=_label(members, best), members=members)
+
+
+def _label(members: list[Known], best: Known) -> str:
+    """The label most of the group's articles give it (the best spelling's on a tie)."""
+    weights: dict[str, int] = defaultdict(int)
+    for member in members:
+        weights[member.label] += member.articles
+    top = max(weights.values())
+    return best.label if weights[best.label] == top else max(weights, key=lambda k: weights[k])
 
 
 def _shouting(name: str) -> bool:
@@ -249,6 +286,9 @@ def search_keys(labels: Iterable[str], value: str) -> list[str]:
     if canonical is not None:
         forms |= {form for form, target in _CURATED_INDEX.items() if target == canonical}
     labels = list(labels)
+    if wanted not in {normalise(place) for place in lexicon.places()}:
+        # One name is one thing whatever label an article gave it (see same_name_other_label).
+        labels = sorted(set(labels) | lexicon.NAME_LABELS)
     if "NORP" in labels:
         forms |= {wanted + "s"} | ({wanted[:-1]} if wanted.endswith("s") else set())
     if canonical is not None and set(labels) & _BODY_LABELS:

@@ -79,4 +79,20 @@ def test_search_keys_cover_spellings_aliases_and_the_demonyms_other_number() -> 
     assert "gpe:united states" in search_keys(("GPE",), "U.S.")
     assert "org:eu" in search_keys(("GPE", "LOC", "FAC"), "European Union")
     assert {"norp:american", "norp:americans"} <= set(search_keys(("NORP",), "Americans"))
-    assert search_keys(("PERSON",), "Obama") == ["person:obama"]
+    assert "person:obama" in search_keys(("PERSON",), "Obama")
+    assert "org:obama" in search_keys(("PERSON",), "Obama")
+    assert search_keys(("PERSON",), "Jordan") == ["person:jordan"]  # also a country
+
+
+def test_one_name_typed_two_ways_is_one_thing_unless_a_place_or_a_surname() -> None:
+    entities = known(
+        ("Twitter", "ORG", 4),
+        ("Twitter", "PERSON", 3),
+        ("Jordan", "GPE"),
+        ("Jordan", "PERSON"),
+        ("Taylor", "GPE"),
+        ("Nicole Taylor", "PERSON"),
+    )
+    assert list(grouping.same_name_other_label(entities)) == [(1, 2)]
+    twitter = next(g for g in group(entities) if g.name == "Twitter")
+    assert twitter.label == "ORG" and len(twitter.members) == 2
