@@ -52,7 +52,7 @@ def article_json(article: Article) -> dict[str, object]:
 
 def article_text(article: Article) -> str:
     head = [article.title] if article.title else []
-    byline = " · ".join(p for p in (article.byline, article.site_name, article.published) if p)
+    byline = " · ".join([*article.credits(), *([article.published] if article.published else [])])
     if byline:
         head.append(byline)
     paragraphs = [block.text for block in article.blocks if block.text]
@@ -64,7 +64,7 @@ def article_markdown(article: Article) -> str:
     lines: list[str] = []
     if article.title:
         lines += [f"# {escape_markdown(article.title)}", ""]
-    meta = [p for p in (article.byline, article.site_name, article.published) if p]
+    meta = [*article.credits(), *([article.published] if article.published else [])]
     if meta:
         lines += [f"*{escape_markdown(' · '.join(meta))}*", ""]
     lines.append(blocks_markdown(article.blocks, base=article.url))  # relative links resolve

@@ -169,15 +169,25 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        """Words, with each Chinese, Japanese or Korean character counted as one (those
-        scripts do not put spaces between words)."""
+        """Words, or words' worth of reading: Chinese, Japanese and Korean put no spaces
+        between words, so their characters count at the rate they are read (400 a minute
+        against 230 words), and every reading time made from a word count holds for them."""
         words, characters = _counts(self.text)
-        return words + characters
+        return words + round(characters * WORDS_PER_MINUTE / CJK_CHARACTERS_PER_MINUTE)
 
     @property
     def reading_minutes(self) -> int:
-        words, characters = _counts(self.text)
-        return max(1, round(words / WORDS_PER_MINUTE + characters / CJK_CHARACTERS_PER_MINUTE))
+        return max(1, round(self.word_count / WORDS_PER_MINUTE))
+
+    def credits(self) -> list[str]:
+        """Byline and site name for a details line, each once: a blog whose author is its
+        site ("Haki Benita · Haki Benita") or a site that signs as itself shows one."""
+        parts: list[str] = []
+        for part in (self.byline, self.site_name):
+            key = " ".join((part or "").casefold().split())
+            if key and not any(key == " ".join(p.casefold().split()) for p in parts):
+                parts.append(part or "")
+        return parts
 
     def image_sources(self) -> list[str]:
         """The addresses of the article's pictures in reading order: picture blocks and the

@@ -31,6 +31,9 @@ from reader.core.models import Block, Inline
 OBJECT_CHAR = "\ufffc"
 # A cell picture (an icon, a flag) is shown at most this many ems wide.
 MAX_CELL_IMAGE_EM = 8.0
+# Pictures this small are icons (a tick, a flag) and are drawn at the height of the text.
+MAX_ICON_PX = 64
+ICON_EM = 1.1
 # Average width of a character of the table's text, in ems, to tell a wide table.
 CHAR_EM = 0.5
 MAX_NATURAL_CELL_CHARS = 28
@@ -69,6 +72,19 @@ def image_format(src: str, image: QImage, max_width: float) -> QTextImageFormat:
     fmt.setWidth(image.width() * scale)
     fmt.setHeight(image.height() * scale)
     return fmt
+
+
+def cell_image_format(src: str, image: QImage, em: float) -> QTextImageFormat:
+    """A picture in a cell: an icon at the height of the text beside it, a photo at most
+    MAX_CELL_IMAGE_EM wide."""
+    if max(image.width(), image.height()) <= MAX_ICON_PX:
+        fmt = QTextImageFormat()
+        fmt.setName(QUrl(src).toString())
+        scale = ICON_EM * em / max(1, image.height())
+        fmt.setWidth(image.width() * scale)
+        fmt.setHeight(image.height() * scale)
+        return fmt
+    return image_format(src, image, MAX_CELL_IMAGE_EM * em)
 
 
 def insert_table(
@@ -121,10 +137,11 @@ def insert_table(
         for c in range(columns):
             text = row[c] if c < len(row) else ""
             cell = table.cellAt(r, c)
+            fmt = cell.format()
+            fmt.setVerticalAlignment(QTextCharFormat.VerticalAlignment.AlignMiddle)
             if r < block.header_rows:
-                fmt = cell.format()
                 fmt.setBackground(QColor(colors["chrome"]))
-                cell.setFormat(fmt)
+            cell.setFormat(fmt)
             cell_cursor = cell.firstCursorPosition()
             if (r, c) != (0, 0):
                 # The boundary before this cell stands for the tab or newline of the text.
@@ -151,9 +168,7 @@ def insert_table(
                 if image is None:
                     continue
                 position = cell_cursor.position()
-                cell_cursor.insertImage(
-                    image_format(str(image_inline.href), image, MAX_CELL_IMAGE_EM * em)
-                )
+                cell_cursor.insertImage(cell_image_format(str(image_inline.href), image, em))
                 inserted.hidden.append(position)
                 extra += 1
                 inserted.breaks.append((offset + local_at, extra))

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextFrameFormat,
     QTextListFormat,
 )
 from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
@@ -53,6 +54,7 @@ HEADING_SCALE = {1: 1.55, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 PROPORTIONAL_HEIGHT = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
 LINE_SEPARATOR = "\u2028"
 INLINE_CODE_SCALE = 0.86
+TABLE_TEXT_SCALE = 0.85
 OBJECT_CHAR = "\ufffc"
 BYTE_ORDER_MARK = "\ufeff"
 # A char format property that marks an entity mention, so repainting can find and clear it.
@@ -402,7 +404,7 @@ class ReadingView(QTextBrowser):
         cursor.insertText(article.title or "Untitled", self._heading_format(1))
         muted = self._text_format(muted=True)
         muted.setFontPointSize(self.typography.font_size_pt * 0.9)
-        details = [p for p in (article.byline, article.site_name) if p]
+        details = article.credits()
         if article.published:
             details.append(readable_date(article.published))
         language = language_name(article.lang)
@@ -483,12 +485,20 @@ class ReadingView(QTextBrowser):
                 shift += added
             shifts.append(shift)
             if block.kind is BlockKind.CODE:
-                # One block with line breaks: its background and margins hold all its lines.
+                # A padded, shaded frame holding one block with line breaks: every line kept,
+                # none joined, and the text clear of the shading's edge.
+                hidden.append(cursor.position())  # the character that opens the frame
+                frame = cursor.insertFrame(self._code_frame_format())
+                cursor.setBlockFormat(block_format)
+                shift += 1
+                shifts[-1] = shift
                 start = cursor.position()
                 self._insert_inline_text(
                     cursor, block.text.replace("\n", LINE_SEPARATOR), block.inlines, fmt
                 )
                 separators.extend((start + at, "\n") for at in _line_breaks(block.text))
+                cursor.setPosition(frame.lastPosition() + 1)
+                after_table = True  # the block after a frame is already there
             else:
                 self._insert_inline_text(cursor, block.text, block.inlines, fmt)
             offset += len(block.text) + 1
@@ -501,6 +511,15 @@ class ReadingView(QTextBrowser):
         self._raw = document.toRawText().encode("utf-16-le", "surrogatepass")
         self._update_margins()
         self.rebuilt.emit()
+
+    def _code_frame_format(self) -> QTextFrameFormat:
+        frame = QTextFrameFormat()
+        frame.setBackground(QColor(self.theme.chrome))
+        frame.setPadding(self._em(0.6))
+        frame.setBorder(0)
+        frame.setTopMargin(self._em(0.2))
+        frame.setBottomMargin(self._em(0.9))
+        return frame
 
     def _insert_table(
         self, cursor: QTextCursor, block: Block, offset: int, shift: int, fmt: QTextCharFormat
@@ -533,14 +552,13 @@ class ReadingView(QTextBrowser):
             fmt.setFontFamilies([resolve_family("mono")])
             fmt.setFontPointSize(self.typography.font_size_pt * 0.82)
             block_format.setLineHeight(125, PROPORTIONAL_HEIGHT)
-            block_format.setBackground(QColor(self.theme.chrome))
-            block_format.setLeftMargin(self._em(0.3))
+            block_format.setBottomMargin(0)
         elif block.kind is BlockKind.IMAGE:
             fmt = self._text_format(muted=True)
             fmt.setFontPointSize(self.typography.font_size_pt * 0.82)
             block_format.setLineHeight(130, PROPORTIONAL_HEIGHT)
         elif block.kind is BlockKind.TABLE:
-            fmt.setFontPointSize(self.typography.font_size_pt * 0.9)
+            fmt.setFontPointSize(self.typography.font_size_pt * TABLE_TEXT_SCALE)
         elif block.kind is BlockKind.LIST_ITEM:
             block_format.setBottomMargin(self._em(0.3))
         return fmt, block_format

@@ -270,10 +270,7 @@ def article_section(
     """One `<article>`: title, a line of metadata, the body, then notes on orphaned highlights."""
     article = item.article
     meta: list[str] = []
-    if article.byline:
-        meta.append(escape(article.byline))
-    if article.site_name:
-        meta.append(escape(article.site_name))
+    meta.extend(escape(part) for part in article.credits())
     if article.published:
         meta.append(escape(article.published[:10]))
     source = safe.safe_link(article.url, schemes=safe.IMAGE_SCHEMES)

@@ -242,6 +242,8 @@ class BlockBuilder:
             self.pending.add("\n")
         elif tag == "hr":
             self.flush()
+        elif tag == "a" and _is_permalink(node):
+            return
         elif tag in INLINE_KINDS or tag == "a":
             start = self.pending.length
             blocks_before = len(self.blocks)
@@ -396,6 +398,18 @@ class BlockBuilder:
 
 
 _CAPTION_CLASS = re.compile(r"caption|credit", re.IGNORECASE)
+# What a heading's link to its own place on the page shows ("#", "¶", "§", a link symbol).
+_PERMALINK_TEXT = frozenset({"", "#", "¶", "§", "🔗", "⚓", "link", "permalink", "anchor"})
+
+
+def _is_permalink(node: lxml.html.HtmlElement) -> bool:
+    """A link to a heading's own place on the page, drawn as a "#" beside it."""
+    href = (node.get("href") or "").strip()
+    if not href.startswith("#"):
+        return False
+    return " ".join(node.text_content().split()).lower() in _PERMALINK_TEXT
+
+
 MAX_TABLE_ROWS = 2_000
 MAX_TABLE_COLUMNS = 64
 

@@ -104,13 +104,13 @@ def clean_article(root: lxml.html.HtmlElement) -> None:
     """Remove widgets and footers from the article element, in place."""
     doomed: list[lxml.html.HtmlElement] = []
     # Highlighters name their tokens ("token comment", "tag"): code is never a widget.
-    in_code = {id(n) for pre in root.iter("pre", "code") for n in pre.iter()}
+    in_code = {n for pre in root.iter("pre", "code") for n in pre.iter()}
     for node in root.iter():
         if (
             node is root
             or not isinstance(node.tag, str)
             or node.tag in _NEVER_WIDGET
-            or id(node) in in_code
+            or node in in_code
         ):
             continue
         hint = f"{node.get('class') or ''} {node.get('id') or ''}"
@@ -145,6 +145,20 @@ _DATE_LINE = re.compile(
     r"[\w\s,:./|()+-]{0,40}$",
     re.IGNORECASE,
 )
+# "From Wikipedia, the free encyclopedia": the site saying what it is, above every article.
+_SITE_TAGLINE = re.compile(r"^from [\w .'-]{2,40}, the [\w -]{2,40}$", re.IGNORECASE)
+MIN_BYLINE_PIECE_CHARS = 6
+MAX_BYLINE_PIECE_WORDS = 6
+# Notices a wiki puts over an article about the article ("needs additional citations", "you
+# can help by adding..."): about its upkeep, not its subject.
+_MAINTENANCE = re.compile(
+    r"\b(?:you can help(?: by| to| improve)|please help (?:improve|by|to)|learn how and when to "
+    r"remove this(?: template)? message|this (?:article|section|list) (?:needs additional "
+    r"citations|does not cite any sources|has multiple issues|may (?:need|require) cleanup|is a "
+    r"dynamic list))",
+    re.IGNORECASE,
+)
+MAX_NOTICE_CHARS = 400
 # A heading that opens a box of links to other stories.
 _RELATED_HEADING = re.compile(
     r"^(?:related(?:\s+\w+){0,2}|more\s+(?:from|on|in|about|stories|news|articles)\b.{0,40}"
@@ -160,6 +174,7 @@ MAX_TEASER_CHARS = 140
 MAX_REPEAT_CHARS = 400
 # Only the first blocks can be the page's own header repeated in the body.
 HEADER_BLOCKS = 6
+TITLE_REPEAT_BLOCKS = 3
 
 
 def _is_header_line(block: Block, title_key: str, byline_key: str) -> bool:
@@ -173,6 +188,16 @@ def _is_header_line(block: Block, title_key: str, byline_key: str) -> bool:
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) or len(text) > 160:
         return False
     if byline_key and (key == byline_key or key == "by " + byline_key):
+        return True
+    # A part of the byline on a line of its own ("Associated Press" under the names).
+    if (
+        byline_key
+        and len(key) >= MIN_BYLINE_PIECE_CHARS
+        and len(key.split()) <= MAX_BYLINE_PIECE_WORDS
+        and (f" {key} " in f" {byline_key} " or byline_key.endswith(key))
+    ):
+        return True
+    if _SITE_TAGLINE.match(text):
         return True
     return bool(_BYLINE_LINE.match(text) and len(text.split()) <= 12) or bool(
         _DATE_LINE.match(text)
@@ -189,6 +214,17 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
         blocks[start], title_key, byline_key
     ):
         start += 1
+    # The title again as a heading just below a category line or two ("SQL", "Opinion").
+    blocks = [
+        b
+        for i, b in enumerate(blocks)
+        if not (
+            start <= i < start + TITLE_REPEAT_BLOCKS
+            and b.kind is BlockKind.HEADING
+            and title_key
+            and _norm(b.text) == title_key
+        )
+    ]
     kept: list[Block] = []
     seen: set[str] = set()
     seen_images: set[tuple[str | None, str]] = set()
@@ -228,6 +264,8 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
                 continue
             if len(text) < 300 and _TEASER.match(text) and _mostly_link(block):
                 continue
+            if len(text) <= MAX_NOTICE_CHARS and _MAINTENANCE.search(text):
+                continue
         kept.append(block)
     # The author box at the end: "Jane Doe is a reporter for X." and the name line above it.
     while (
@@ -250,6 +288,7 @@ _CAPTION_LINE = re.compile(
     re.IGNORECASE,
 )
 MAX_CAPTION_CHARS = 160
+MAX_LIST_CAPTION_CHARS = 400
 
 
 def attach_captions(blocks: list[Block]) -> list[Block]:
@@ -268,7 +307,23 @@ def attach_captions(blocks: list[Block]) -> list[Block]:
             out[-1] = replace(previous, text=block.text, inlines=block.inlines)
             continue
         out.append(block)
-    return out
+    # A caption a page wrote as a one-item list under its picture is the picture's caption.
+    merged: list[Block] = []
+    for index, block in enumerate(out):
+        previous = merged[-1] if merged else None
+        following = out[index + 1] if index + 1 < len(out) else None
+        if (
+            previous is not None
+            and previous.kind is BlockKind.IMAGE
+            and not previous.text
+            and block.kind is BlockKind.LIST_ITEM
+            and (following is None or following.kind is not BlockKind.LIST_ITEM)
+            and len(block.text) <= MAX_LIST_CAPTION_CHARS
+        ):
+            merged[-1] = replace(previous, text=block.text, inlines=block.inlines)
+            continue
+        merged.append(block)
+    return merged
 
 
 def _mostly_link(block: Block) -> bool:

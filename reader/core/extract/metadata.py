@@ -252,6 +252,32 @@ def _unlikely(node: lxml.html.HtmlElement) -> bool:
     return False
 
 
+_BLOCK_TAGS = frozenset({"div", "p", "br", "li", "section", "address", "h1", "h2", "h3", "h4"})
+
+
+def _spaced_text(node: lxml.html.HtmlElement) -> str:
+    """The element's text with a space where one block ends and the next begins ("By Jane
+    Doe" then "Associated Press" are two lines, not "DoeAssociated")."""
+    pieces: list[str] = []
+    _walk_text(node, pieces, 0)
+    return "".join(pieces)
+
+
+def _walk_text(node: lxml.html.HtmlElement, pieces: list[str], depth: int) -> None:
+    if node.text:
+        pieces.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in ("script", "style") and depth < 50:
+            block = child.tag in _BLOCK_TAGS
+            if block:
+                pieces.append(" ")
+            _walk_text(child, pieces, depth + 1)
+            if block:
+                pieces.append(" ")
+        if child.tail:
+            pieces.append(child.tail)
+
+
 def visible_byline(root: lxml.html.HtmlElement) -> str | None:
     """Text of a short element the page marks as its author or byline."""
     body = root.find("body")
@@ -263,7 +289,7 @@ def visible_byline(root: lxml.html.HtmlElement) -> str | None:
         hint = f"{node.get('class') or ''} {node.get('id') or ''}"
         if not (rel == "author" or "author" in itemprop or _BYLINE_HINT.search(hint)):
             continue
-        text = _clean(node.text_content())
+        text = _clean(_spaced_text(node))
         if not 0 < len(text) < MAX_BYLINE_CHARS or _unlikely(node):
             continue
         name = node.find(".//*[@itemprop='name']")

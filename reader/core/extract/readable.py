@@ -114,6 +114,8 @@ class ReadableDocument(Document):  # type: ignore[misc]
                 allowed[elem] = True
         # A wrapper around a captioned picture ("image-meta", "media") scores as negative by its
         # class name; the picture and its caption and credit are part of the article.
+        # Every element that holds a picture, found once from the pictures up.
+        holds_image = {a for i in node.iterdescendants("img", "video") for a in i.iterancestors()}
         for elem in node.iterdescendants("div", "section"):
             if (
                 elem.find(".//figcaption") is not None
@@ -123,7 +125,7 @@ class ReadableDocument(Document):  # type: ignore[misc]
             ):
                 allowed[elem] = True
             elif (
-                next(elem.iter("img", "video"), None) is not None
+                elem in holds_image
                 and len(elem.findall(".//img")) <= MAX_WRAPPED_IMAGES
                 and _text_length(elem) <= MAX_IMAGE_WRAPPER_CHARS
                 and self.class_weight(elem) >= 0
