@@ -10,6 +10,8 @@ only for the time it takes to write the rows.
 
 from __future__ import annotations
 
+import logging
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -19,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from reader.core.anchoring import find_quote, new_annotation
-from reader.core.errors import ExtractionError, ReadmarkError
+from reader.core.errors import ArticleNotFoundError, ExtractionError, ReadmarkError
 from reader.core.extract import extract
 from reader.core.fetch.images import fetch_images
 from reader.core.library import EntityResult, FetchImage, Library
@@ -34,6 +36,9 @@ MAX_URL_CHARS = 8_000
 MAX_SELECTION_CHARS = 50_000
 # Captures that extract, recognise and fetch images at the same time; more wait their turn.
 CONCURRENT_CAPTURES = 2
+CLOSE_WAIT_S = 10.0
+
+log = logging.getLogger(__name__)
 
 HIGHLIGHT_ADDED = "added"
 HIGHLIGHT_EXISTS = "exists"
@@ -151,7 +156,15 @@ def _now() -> str:
 
 
 class Capturer:
-    """Saves captures into the library at `path`; safe to call from many threads at once."""
+    """Saves captures into the library at `path`; safe to call from many threads at once.
+
+    A page that is new to the library is written (with its images and highlight) and answered
+    at once; its entities, the slow part of a long page, follow on a worker thread a moment
+    later, in their own transaction, unless the article changed meanwhile. A page saved again
+    is recognised before its write, as usual, so its old mentions never outlive its old text.
+    Entities that could not be stored (the process ended first) are found by the window's
+    idle pass, like any article without them.
+    """
 
     def __init__(
         self,
@@ -160,24 +173,89 @@ class Capturer:
         recognise: Recognise | None = None,
         fetch_image: FetchImage | None = None,
         concurrent: int = CONCURRENT_CAPTURES,
+        entities_later: bool = True,
     ) -> None:
         self.path = path
         self.recognise = recognise
         self.fetch_image = fetch_image
+        self.entities_later = entities_later
         self._turns = threading.BoundedSemaphore(concurrent)
         self._recognising = threading.Lock()  # one recognition at a time: the model is shared
+        self._later: queue.Queue[tuple[int, Article] | None] = queue.Queue()
+        self._worker: threading.Thread | None = None
+        self._worker_lock = threading.Lock()
         self.library = Library(path)  # keeps the process's connections open while serving
 
-    def close(self) -> None:
+    def close(self, wait_s: float = CLOSE_WAIT_S) -> None:
+        """Stop; entity work still queued gets `wait_s` to finish (the rest is left for later)."""
+        with self._worker_lock:
+            worker, self._worker = self._worker, None
+        if worker is not None:
+            self._later.put(None)
+            worker.join(timeout=wait_s)
         self.library.close()
+
+    def wait_idle(self) -> None:
+        """Until the entities of every capture so far are stored (for tests and benchmarks)."""
+        self._later.join()
 
     def capture(self, request: CaptureRequest) -> CaptureResult:
         with self._turns:
             article, raw = self._extract(request)
             span = anchor_selection(article.text, request.selection) if request.selection else None
-            recognised = self._recognise(article)
+            later = (
+                self.entities_later
+                and self.recognise is not None
+                and self.library.find_live(request.url, article.url, article.canonical_url) is None
+            )
+            recognised = None if later else self._recognise(article)
             images = self._images(article)
-        return self._save(request, article, raw, recognised, images, span)
+        result = self._save(request, article, raw, recognised, images, span)
+        if later:
+            self._queue_entities(result.id, article)
+        return result
+
+    # -- entities after the answer ----------------------------------------------------------
+
+    def _queue_entities(self, article_id: int, article: Article) -> None:
+        with self._worker_lock:
+            if self._worker is None:
+                self._worker = threading.Thread(
+                    target=self._recognise_queued, name="readmark-capture-entities", daemon=True
+                )
+                self._worker.start()
+            self._later.put((article_id, article))
+
+    def _recognise_queued(self) -> None:
+        while True:
+            job = self._later.get()
+            try:
+                if job is None:
+                    return
+                self._store_entities(*job)
+            except Exception:  # one article's failure must not stop the others
+                log.exception("entities of a captured article")
+            finally:
+                self._later.task_done()
+
+    def _store_entities(self, article_id: int, article: Article) -> None:
+        recognised = self._recognise(article)
+        if recognised is None:
+            return
+        # Its own handle: a capturer closed meanwhile (the window closing) does not cut it off.
+        with Library(self.path) as library, library.transaction():
+            try:
+                current = library.get(article_id).article.text
+            except ArticleNotFoundError:
+                return  # deleted for good meanwhile
+            if current != article.text:
+                return  # saved again meanwhile: its new text gets its own entities
+            library.set_entities(
+                article_id,
+                recognised.mentions,
+                recognised.entities,
+                getattr(recognised, "note", ""),
+            )
 
     def _extract(self, request: CaptureRequest) -> tuple[Article, RawPage]:
         raw = RawPage(
