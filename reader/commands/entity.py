@@ -8,6 +8,7 @@ import sys
 
 from reader.core.entities import catalog, decisions, recognise
 from reader.core.entities.curation import Rule
+from reader.core.entities.xray import xray
 
 from .common import open_library, print_json, print_table
 
@@ -84,8 +85,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.set_defaults(run=run_list)
 
-    show = actions.add_parser("show", help="one entity: its spellings and articles")
+    show = actions.add_parser(
+        "show", help="one entity: its spellings, articles, where they mention it, and company"
+    )
     show.add_argument("name", metavar="NAME")
+    show.add_argument("--type", type=entity_type, help="the one of this type, if several")
     show.add_argument("--json", action="store_true", help="print JSON")
     show.set_defaults(run=run_show)
 
@@ -133,27 +137,40 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     with open_library(args) as library:
-        found = library.read(catalog.find, args.name)
-        if found is None:
-            print(f"No entity called {args.name!r} in the library.", file=sys.stderr)
-            return 1
-        entity, counts = found
-        titles = {article_id: library.get(article_id).article.title for article_id in counts}
-    articles = [
-        {"id": article_id, "title": titles[article_id], "mentions": mentions}
-        for article_id, mentions in sorted(counts.items(), key=lambda item: (-item[1], -item[0]))
-    ]
+        found = xray(library, args.name, args.type or "")
+    if found is None:
+        print(f"No entity called {args.name!r} in the library.", file=sys.stderr)
+        return 1
     if args.json:
-        print_json({**entity.to_json(), "articles_list": articles})
+        print_json(found.to_json())
         return 0
+    entity = found.entity
     print(f"{entity.name} ({entity.label})")
     if entity.aliases:
         print(f"Also written: {', '.join(entity.aliases)}")
+    if found.description:
+        print(f"First seen: {found.description}")
     print(f"{entity.articles} article(s), {entity.mentions} mention(s)")
+    print()
     print_table(
-        ["id", "mentions", "title"], [(a["id"], a["mentions"], a["title"]) for a in articles]
+        ["id", "mentions", "where", "saved", "title"],
+        [
+            (a.article_id, len(a.offsets), strip(a.offsets, a.length), a.added_at[:10], a.title)
+            for a in found.appearances
+        ],
     )
+    if found.appears_with:
+        together = ", ".join(f"{name} ({count})" for name, _, count in found.appears_with)
+        print(f"\nAppears with: {together}")
     return 0
+
+
+def strip(offsets: tuple[tuple[int, int], ...], length: int, width: int = 20) -> str:
+    """Where in the article the mentions are: one character per twentieth of the text."""
+    cells = ["·"] * width
+    for start, _ in offsets:
+        cells[min(width - 1, start * width // max(1, length))] = "|"
+    return "".join(cells)
 
 
 def _decide(args: argparse.Namespace, *rules: Rule) -> int:

@@ -71,6 +71,24 @@ def test_show_lists_the_articles_with_their_mentions(capsys, data: Path) -> None
     assert main(["--data-dir", str(data), "entity", "show", "Nobody"]) == 1
 
 
+def test_show_is_an_x_ray_of_the_entity(capsys, data: Path) -> None:
+    shown = json.loads(cli(capsys, data, "show", "US", "--json"))
+    assert shown["name"] == "United States"
+    assert shown["description"] == "Obama said the United States would help."
+    by_title = {a["title"]: a for a in shown["articles_list"]}
+    london = by_title["Obama in London"]
+    assert london["mentions"] == 2 and london["snippet"] == shown["description"]
+    assert len(london["where"]) == 2 and all(0 <= w < 1 for w in london["where"])
+    assert london["where"] == sorted(london["where"])
+    assert by_title["The US and the EU"]["snippet"] == "The US and the EU agreed on Friday."
+    together = {e["name"]: e["articles"] for e in shown["appears_with"]}
+    assert together["European Union"] == 2 and "EU" not in together
+    assert sum(shown["timeline"]["saved"].values()) == 2
+    text = cli(capsys, data, "show", "Barack Obama")
+    assert "First seen: Barack Obama spoke in London on Tuesday" in text
+    assert "Appears with: " in text and "|" in text
+
+
 def reextract_all(data: Path) -> None:
     with Library(data / "library.sqlite3", recognise=recognise) as library:
         for article_id in library.live_ids():
