@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 
 CHECK_EVERY_MS = 60_000  # how often the window looks for feeds whose interval has passed
 FEED_ROLE = Qt.ItemDataRole.UserRole
+LEFT = Qt.DockWidgetArea.LeftDockWidgetArea
 FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 SUBSCRIBE = ActionSpec(
@@ -248,9 +249,8 @@ class FeedsFeature(QObject):
         self.tasks = context.tasks
         self.policy = policy or RefreshPolicy()
         self.section = FeedsSection()
-        self.dock = self.shell.add_panel(
-            self.section, "Feeds", Qt.DockWidgetArea.LeftDockWidgetArea
-        )
+        self.dock = self.shell.add_panel(self.section, "Feeds", LEFT)
+        self.dock.hide()  # until the library is known to follow a feed
         self.subscribe_action: QAction = self.shell.add_action(SUBSCRIBE, self.ask_subscribe)
         self.refresh_action: QAction = self.shell.add_action(REFRESH, lambda: self.refresh_now())
         self.watch_action: QAction = self.shell.add_action(WATCH_NEWSLETTERS, self.ask_folder)

@@ -13,7 +13,8 @@ def test_subscribing_brings_the_feed_in_with_its_unread_count(make_window, qtbot
     window = make_window()
     feature = window.feeds
     feature.policy = FAST
-    # A library without feeds keeps the window as it was.
+    # A library without feeds keeps the window as it was, from the first paint on.
+    assert not feature.dock.isVisible()
     qtbot.waitUntil(lambda: feature._placed, timeout=10_000)
     assert not feature.dock.isVisible()
     with feed_server() as server:
