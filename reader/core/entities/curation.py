@@ -127,6 +127,47 @@ def _name_of(work: _Work, mention: Mention) -> str:
     return entity.name if entity is not None else work.text[mention.start : mention.end]
 
 
+# A label the library agrees on: this many articles outside this one, and this share of them.
+AGREED_ARTICLES = 3
+AGREED_SHARE = 0.75
+
+
+def agreed_labels(counts: dict[str, dict[str, int]]) -> dict[str, str]:
+    """For each normalised name, the label the library's articles agree on, if they do:
+    `counts` is name -> label -> articles. A known place is left alone (it may also be a
+    person or a club)."""
+    from . import lexicon
+
+    places = {normalise(place) for place in lexicon.places()}
+    agreed: dict[str, str] = {}
+    for name, labels in counts.items():
+        total = sum(labels.values())
+        label, top = max(labels.items(), key=lambda item: item[1])
+        if name not in places and total >= AGREED_ARTICLES and top >= AGREED_SHARE * total:
+            agreed[name] = label
+    return agreed
+
+
+def with_library_labels(
+    text: str, mentions: Sequence[Mention], entities: Sequence[Entity], agreed: dict[str, str]
+) -> tuple[list[Mention], list[Entity]]:
+    """One type for one name across the library: a name the library's articles consistently
+    type one way gets that type here too (the person's rules still come after)."""
+    from . import lexicon
+
+    work = _Work(text, list(mentions), {e.key: e for e in entities})
+    changed: list[Mention] = []
+    for mention in work.mentions:
+        name = _name_of(work, mention)
+        label = agreed.get(normalise(name))
+        if label and mention.label in lexicon.NAME_LABELS and label != mention.label:
+            changed.append(_point(work, mention, label, name))
+        else:
+            changed.append(mention)
+    used = {m.entity_key for m in changed}
+    return changed, [e for key, e in work.entities.items() if key in used]
+
+
 APPLY = {"reject": reject, "retype": retype, "rename": rename, "merge": merge, "add": add}
 
 

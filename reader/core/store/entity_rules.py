@@ -82,15 +82,49 @@ def curate(
     mentions: Sequence[Mention],
     entities: Sequence[Entity],
 ) -> tuple[Sequence[Mention], Sequence[Entity]]:
-    """The article's mentions and entities after the rules in force (unchanged without any)."""
-    if value(conn, "SELECT 1 FROM entity_rules WHERE undone_at = '' LIMIT 1") is None:
+    """The article's mentions and entities with the labels the library agrees on, then the
+    rules in force."""
+    if not mentions:
         return mentions, entities
-    from reader.core.entities.curation import curate as apply_rules
+    from reader.core.entities import curation
 
     found = rows(conn, "SELECT text, uid FROM articles WHERE id = ?", [article_id])
     text = str(found[0]["text"] or "") if found else ""
     uid = str(found[0]["uid"] or "") if found else ""
-    return apply_rules(text, mentions, entities, active(conn), uid)
+    names = {e.key: e.name for e in entities}
+    agreed = curation.agreed_labels(library_labels(conn, article_id, list(names.values())))
+    if agreed:
+        mentions, entities = curation.with_library_labels(text, mentions, entities, agreed)
+    if value(conn, "SELECT 1 FROM entity_rules WHERE undone_at = '' LIMIT 1") is None:
+        return mentions, entities
+    return curation.curate(text, mentions, entities, active(conn), uid)
+
+
+def library_labels(
+    conn: sqlite3.Connection, article_id: int, names: Sequence[str]
+) -> dict[str, dict[str, int]]:
+    """For each of `names` (normalised), how many other articles outside the trash give it
+    each name label."""
+    from reader.core.entities.lexicon import NAME_LABELS
+    from reader.core.entities.linking import normalise
+
+    wanted = {normalise(name) for name in names}
+    keys = [f"{label.lower()}:{name}" for name in sorted(wanted) for label in sorted(NAME_LABELS)]
+    counts: dict[str, dict[str, int]] = {}
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        marks = ", ".join("?" for _ in chunk)
+        for row in rows(
+            conn,
+            "SELECT e.key, e.label, e.article_count - EXISTS (SELECT 1 FROM article_entities ae "
+            "WHERE ae.entity_id = e.id AND ae.article_id = ?) AS others FROM entities e "
+            f"WHERE e.key IN ({marks}) AND e.article_count > 0",
+            [article_id, *chunk],
+        ):
+            if int(row["others"]) > 0:
+                name = str(row["key"]).split(":", 1)[1]
+                counts.setdefault(name, {})[str(row["label"])] = int(row["others"])
+    return counts
 
 
 def uid_of(conn: sqlite3.Connection, article_id: int) -> str:

@@ -117,3 +117,24 @@ def test_an_article_in_the_trash_counts_nowhere(library: Library, shelf: dict[st
     states = next(e for e in library.read(catalog.library_entities) if e.name == "United States")
     assert states.articles == 2
     assert found(library, "place:US") == {shelf["surname"], shelf["states"]}
+
+
+def test_a_name_the_library_types_consistently_gets_that_type_in_the_next_article(
+    library: Library,
+) -> None:
+    for n in range(3):
+        save(library, f"org {n}", "Zorvane Labs hired staff.", spans=[("Zorvane Labs", "ORG")])
+    later = save(library, "person", "Zorvane Labs said no.", spans=[("Zorvane Labs", "PERSON")])
+    assert [m.label for m in library.mentions(later)] == ["ORG"]
+    # Two articles are no consensus yet, nor is a split library.
+    other = [save(library, f"b {n}", "Quillon rose.", spans=[("Quillon", "ORG")]) for n in range(2)]
+    third = save(library, "c", "Quillon fell.", spans=[("Quillon", "PERSON")])
+    assert [m.label for m in library.mentions(third)] == ["PERSON"]
+    assert [m.label for m in library.mentions(other[0])] == ["ORG"]
+
+
+def test_a_known_place_keeps_the_type_its_article_gives_it(library: Library) -> None:
+    for n in range(3):
+        save(library, f"j {n}", "Jordan scored twice.", spans=[("Jordan", "PERSON")])
+    later = save(library, "country", "They flew to Jordan.", spans=[("Jordan", "GPE")])
+    assert [m.label for m in library.mentions(later)] == ["GPE"]
