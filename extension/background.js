@@ -99,26 +99,31 @@ async function collect(tabId) {
   return injection ? injection.result : null;
 }
 
-async function saveTab(tab, withSelection) {
+async function saveTab(tab, withSelection, fromMenu = false) {
   if (!tab || tab.id === undefined) return { state: "refused", message: "There is no page to save." };
   await badge(tab.id, "…", "#6b7280");
-  let page;
-  try {
-    page = await collect(tab.id);
-  } catch (error) {
-    page = null;
+  // Nothing is read from the page until Readmark is there and knows this browser.
+  const { token, port } = await settings();
+  let result = token ? await discover(token, port) : { state: "not_paired" };
+  if (result.port) {
+    let page = null;
+    try {
+      page = await collect(tab.id);
+    } catch (error) {
+      page = null;
+    }
+    if (!page) {
+      result = { state: "refused", message: "The browser does not let extensions read this page." };
+    } else if (withSelection && !page.selection) {
+      result = { state: "refused", message: "Select the words to highlight first." };
+    } else {
+      const body = { url: page.url, title: page.title, html: page.html };
+      if (withSelection) body.selection = page.selection;
+      result = await callApp("/api/v1/capture", body);
+    }
   }
-  let result;
-  if (!page) {
-    result = { state: "refused", message: "The browser does not let extensions read this page." };
-  } else if (withSelection && !page.selection) {
-    result = { state: "refused", message: "Select the words to highlight first." };
-  } else {
-    const body = { url: page.url, title: page.title, html: page.html };
-    if (withSelection) body.selection = page.selection;
-    result = await callApp("/api/v1/capture", body);
-  }
-  result = { ...result, page: page ? page.url : tab.url, at: Date.now() };
+  // A menu's result waits for the popup it opens; the popup's own save shows it there already.
+  result = { ...result, page: tab.url, at: Date.now(), fromMenu };
   await api.storage.local.set({ lastResult: result });
   const ok = result.state === "saved" || result.state === "updated";
   await badge(tab.id, ok ? "✓" : "!", ok ? "#2f7d4f" : "#b42318");
@@ -154,7 +159,7 @@ function createMenus() {
 
 async function onMenuClicked(info, tab) {
   if (info.menuItemId !== MENU_PAGE && info.menuItemId !== MENU_SELECTION) return null;
-  const result = await saveTab(tab, info.menuItemId === MENU_SELECTION);
+  const result = await saveTab(tab, info.menuItemId === MENU_SELECTION, true);
   // Show the outcome where the browser allows it (some only on a user gesture); the badge says
   // it anyway. Not awaited: a browser that never answers must not hold the result back.
   try {

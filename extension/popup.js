@@ -54,7 +54,7 @@ async function start() {
   const { lastResult, token, port } = await api.storage.local.get(["lastResult", "token", "port"]);
   if (token) $("token").value = token;
   if (port) $("port").value = String(port);
-  if (lastResult && Date.now() - lastResult.at < FRESH_MS) {
+  if (lastResult && lastResult.fromMenu && Date.now() - lastResult.at < FRESH_MS) {
     await api.storage.local.remove("lastResult"); // shown once
     show(lastResult);
     return;

@@ -1,6 +1,7 @@
 """Saving from the browser while the window is open: the capture endpoint runs in the window's
 process, an article that arrives is announced and listed at once, and File ▸ Pair Browser… shows
-the token to paste into the extension (with Copy, and New Token to unpair every browser).
+the token to paste into the extension (with Copy, and New Token to unpair every browser). File ▸
+Open Saved Page… opens what other tools saved whole (SingleFile, MHTML, web archives).
 
 The endpoint's requests run on its own threads; what reaches the widgets goes through a signal,
 so the window never waits on a capture and a capture never touches a widget.
@@ -9,6 +10,7 @@ so the window never waits on a capture and a capture never touches a widget.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -16,6 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +35,7 @@ from reader.core.capture import (
     renew_token,
 )
 from reader.core.errors import ReadmarkError
+from reader.core.importers.saved_pages import add_saved_page
 from reader.core.library import http_image_fetcher
 from reader.core.models import Article, Entity, Mention
 from reader.ui.actions import ActionSpec
@@ -40,6 +44,13 @@ from reader.ui.rich_text import plain_label
 if TYPE_CHECKING:
     from reader.ui.features import FeatureContext
 
+OPEN_SAVED = ActionSpec(
+    "open_saved_page",
+    "Open Saved Page…",
+    "File",
+    tip="Open a page saved whole (SingleFile, .mht/.mhtml, Safari .webarchive) with its images",
+)
+SAVED_FILTER = "Saved pages (*.mht *.mhtml *.webarchive *.html *.htm);;All files (*)"
 PAIR = ActionSpec(
     "pair_browser",
     "Pair Browser…",
@@ -75,6 +86,7 @@ class BrowserCapture(QObject):
         self.bridge = _Bridge(self)
         self.bridge.arrived.connect(self._on_arrived)
         self.bridge.open_requested.connect(self._on_open_requested)
+        self.open_saved_action = self.shell.add_action(OPEN_SAVED, self.ask_saved_page)
         self.pair_action = self.shell.add_action(PAIR, self.show_pairing)
         self.shell.widget.installEventFilter(self)
         self.shell.widget.destroyed.connect(lambda *_: self.stop())
@@ -152,6 +164,29 @@ class BrowserCapture(QObject):
         window.showNormal() if window.isMinimized() else window.show()
         window.raise_()
         window.activateWindow()
+
+    def ask_saved_page(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.shell.widget, "Open Saved Page", "", SAVED_FILTER
+        )
+        if path:
+            self.open_saved_page(Path(path))
+
+    def open_saved_page(self, path: Path) -> None:
+        """Save the page at `path` with its own images (in the background), then show it."""
+
+        def work() -> int:
+            return add_saved_page(self.path, path, recognise=self._recognise)
+
+        def done(article_id: int) -> None:
+            self.context.session.articles_changed.emit()
+            self.context.session.open(article_id)
+
+        def failed(exc: BaseException) -> None:
+            self.shell.notify_error(f"{path.name}: {exc}")
+
+        self.shell.notify_info(f"Opening {path.name}…")
+        self.context.tasks.run(work, done, failed)
 
     def show_pairing(self) -> None:
         PairingDialog(self, self.shell.widget).exec()

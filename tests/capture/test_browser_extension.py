@@ -218,3 +218,65 @@ def test_the_browser_can_be_driven(browser: Chromium) -> None:
     except ProtocolError as exc:  # pragma: no cover - reported with the browser's own words
         pytest.fail(f"{exc}\n{browser.log()}")
     assert "Chrom" in version["product"]
+
+
+def _popup(browser: Chromium, origin: str) -> tuple[str, dict[str, object]]:
+    """Open the popup (as a tab) and wait for it to settle; returns its target and what it shows."""
+    target = str(browser.send("Target.createTarget", url=f"{origin}/popup.html")["targetId"])
+    session = browser.attach(target)
+    shown = (
+        "(() => { const main = document.getElementById('popup'); "
+        "return main && main.dataset.state !== 'saving' ? {state: main.dataset.state, "
+        "headline: document.getElementById('headline').textContent, "
+        "detail: document.getElementById('detail').textContent, "
+        "pairing: !document.getElementById('pairing').hidden, "
+        "open: !document.getElementById('open').hidden} : null; })()"
+    )
+    return session, _wait(lambda: browser.evaluate(session, shown), "the popup settling", browser)
+
+
+def test_the_popup_says_what_happened(browser: Chromium, endpoint: CaptureEndpoint, library_file):
+    token = load_pairing(library_file.parent).token
+    worker = _worker(browser)
+    origin = browser.evaluate(worker, "location.origin")
+
+    _session, shown = _popup(browser, origin)  # never paired
+    assert shown["state"] == "not_paired" and shown["pairing"]
+    assert shown["headline"] == "Pair this browser with Readmark"
+
+    browser.evaluate(
+        worker, f"chrome.storage.local.set({{token: 'not-this-one', port: {endpoint.port}}})"
+    )
+    _session, shown = _popup(browser, origin)
+    assert shown["state"] == "not_paired" and "paste it again" in shown["detail"]
+
+    browser.evaluate(worker, f"chrome.storage.local.set({{token: {json.dumps(token)}}})")
+    _session, shown = _popup(browser, origin)  # its own tab is a page no extension may read
+    assert shown["state"] == "refused" and "does not let extensions read" in shown["detail"]
+
+    opened: list[int] = []
+    endpoint.on_open = lambda article_id: not opened.append(article_id)
+    with page_server({"/article": (SCRIPTED_PAGE.encode(), "text/html")}) as base:
+        page = browser.attach(
+            browser.send("Target.createTarget", url=f"{base}/article")["targetId"]
+        )
+        _wait(lambda: browser.evaluate(page, "document.body.dataset.ready"), "the page", browser)
+        click = (
+            "(async () => { const [tab] = await chrome.tabs.query({url: "
+            f"{json.dumps(base + '/article')}}}); "
+            "return await onMenuClicked({menuItemId: 'readmark-save-page'}, tab); })()"
+        )
+        saved = browser.evaluate(worker, click)
+        session, shown = _popup(browser, origin)  # opened just after the menu's save
+        assert shown == {
+            "state": "saved",
+            "headline": "Saved to Readmark",
+            "detail": "Night trains of the north",
+            "pairing": False,
+            "open": True,
+        }
+        browser.evaluate(session, "document.getElementById('open').click()")
+        _wait(lambda: opened == [saved["id"]], "Open in Readmark reaching the app", browser)
+        browser.evaluate(worker, click)
+        _session, shown = _popup(browser, origin)
+        assert shown["state"] == "updated" and shown["headline"] == "Already in Readmark: updated"

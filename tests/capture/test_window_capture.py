@@ -90,3 +90,26 @@ def test_pair_browser_shows_copies_and_renews_the_token(qtbot, make_window, libr
     assert renewed and renewed != token
     assert call(capture.endpoint.port, "GET", "/api/v1/status", token=token)[0] == 401
     assert call(capture.endpoint.port, "GET", "/api/v1/status", token=renewed)[0] == 200
+
+
+def test_a_saved_page_opens_in_the_window_with_its_images(qtbot, make_window, library, tmp_path):
+    from .test_saved_pages import GIF, webarchive
+
+    window = make_window()
+    path = webarchive(tmp_path / "Lighthouses.webarchive")
+    window.browser_capture.open_saved_page(path)
+    qtbot.waitUntil(lambda: window.session.current_id is not None, timeout=30_000)
+    article_id = window.session.current_id
+    qtbot.waitUntil(lambda: article_id in window.model.article_ids(), timeout=10_000)
+    assert [body for _url, _mime, body in library.images(article_id)] == [GIF]
+    qtbot.waitUntil(lambda: paragraph(3, 5) in window.reading_view.toPlainText(), timeout=10_000)
+
+
+def test_a_damaged_saved_page_says_so(qtbot, make_window, tmp_path):
+    window = make_window()
+    path = tmp_path / "broken.webarchive"
+    path.write_bytes(b"bplist00 not really")
+    window.browser_capture.open_saved_page(path)
+    qtbot.waitUntil(lambda: window.message_bar.kind == "error", timeout=10_000)
+    assert "broken.webarchive" in window.message_bar.label.text()
+    assert "not a Safari web archive" in window.message_bar.label.text()
