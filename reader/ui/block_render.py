@@ -69,8 +69,10 @@ def image_format(src: str, image: QImage, max_width: float) -> QTextImageFormat:
     fmt = QTextImageFormat()
     fmt.setName(QUrl(src).toString())
     scale = min(1.0, max_width / max(1, image.width()))
-    fmt.setWidth(image.width() * scale)
-    fmt.setHeight(image.height() * scale)
+    fmt.setWidth(image.width() * scale)  # the height follows, keeping the picture's shape
+    # Never wider than the text: a window narrower than the column scales the picture down
+    # (keeping its shape) rather than pushing the page sideways.
+    fmt.setMaximumWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
     return fmt
 
 

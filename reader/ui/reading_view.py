@@ -52,6 +52,8 @@ SERIF_FAMILIES = (
 SANS_FAMILIES = ("Inter", "Noto Sans", "Segoe UI", "Helvetica Neue", "DejaVu Sans", "Arial")
 HEADING_SCALE = {1: 1.55, 2: 1.35, 3: 1.2, 4: 1.1, 5: 1.0, 6: 1.0}
 PROPORTIONAL_HEIGHT = 1  # QTextBlockFormat.LineHeightTypes.ProportionalHeight
+FIXED_HEIGHT = 2  # QTextBlockFormat.LineHeightTypes.FixedHeight
+LINE_DISTANCE_HEIGHT = 4  # QTextBlockFormat.LineHeightTypes.LineDistanceHeight
 LINE_SEPARATOR = "\u2028"
 INLINE_CODE_SCALE = 0.86
 TABLE_TEXT_SCALE = 0.85
@@ -423,7 +425,9 @@ class ReadingView(QTextBrowser):
             # The page's own picture for the article, when the body has none of its own.
             image = load_image(self.image_loader, cursor.document(), article.lead_image)
             if image is not None:
-                cursor.insertBlock(self._block_format(bottom=self._em(1.2)))
+                lead_format = self._block_format(bottom=self._em(1.2))
+                lead_format.setLineHeight(0, LINE_DISTANCE_HEIGHT)
+                cursor.insertBlock(lead_format)
                 column = self._em(self.typography.column_em)
                 cursor.insertImage(image_format(article.lead_image, image, column))
         cursor.insertBlock(self._block_format())
@@ -469,6 +473,9 @@ class ReadingView(QTextBrowser):
                 current_list = None
             if block.kind is BlockKind.TABLE and block.text:
                 inserted = self._insert_table(cursor, block, offset, shift, fmt)
+                table_start = QTextCursor(document)
+                table_start.setPosition(inserted.hidden[0] + 1)
+                self._flatten_before(table_start)
                 shifts.append(shift)
                 for at, extra in inserted.breaks:
                     starts.append(at)
@@ -483,12 +490,16 @@ class ReadingView(QTextBrowser):
                 added = self._insert_image(cursor, document, block)
                 hidden.extend(range(cursor.position() - added, cursor.position()))
                 shift += added
+                if not added and not block.text:
+                    # A picture that was not archived and has no caption leaves no gap.
+                    cursor.setBlockFormat(self._empty_block_format())
             shifts.append(shift)
             if block.kind is BlockKind.CODE:
                 # A padded, shaded frame holding one block with line breaks: every line kept,
                 # none joined, and the text clear of the shading's edge.
                 hidden.append(cursor.position())  # the character that opens the frame
                 frame = cursor.insertFrame(self._code_frame_format())
+                self._flatten_before(cursor)
                 cursor.setBlockFormat(block_format)
                 shift += 1
                 shifts[-1] = shift
@@ -511,6 +522,18 @@ class ReadingView(QTextBrowser):
         self._raw = document.toRawText().encode("utf-16-le", "surrogatepass")
         self._update_margins()
         self.rebuilt.emit()
+
+    def _flatten_before(self, inside: QTextCursor) -> None:
+        """The empty line Qt keeps before a frame (a table, a code block) takes no room."""
+        before = inside.block().previous()
+        if before.isValid() and not before.text():
+            flat = QTextCursor(before)
+            flat.setBlockFormat(self._empty_block_format())
+
+    def _empty_block_format(self) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(0, FIXED_HEIGHT)
+        return fmt
 
     def _code_frame_format(self) -> QTextFrameFormat:
         frame = QTextFrameFormat()
@@ -556,7 +579,9 @@ class ReadingView(QTextBrowser):
         elif block.kind is BlockKind.IMAGE:
             fmt = self._text_format(muted=True)
             fmt.setFontPointSize(self.typography.font_size_pt * 0.82)
-            block_format.setLineHeight(130, PROPORTIONAL_HEIGHT)
+            # A distance between lines rather than a share of their height: the line that
+            # holds the picture would otherwise grow by a third of the picture.
+            block_format.setLineHeight(self._em(0.35), LINE_DISTANCE_HEIGHT)
         elif block.kind is BlockKind.TABLE:
             fmt.setFontPointSize(self.typography.font_size_pt * TABLE_TEXT_SCALE)
         elif block.kind is BlockKind.LIST_ITEM:

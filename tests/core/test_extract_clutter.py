@@ -72,3 +72,19 @@ def test_a_caption_written_as_a_one_item_list_is_the_pictures_caption() -> None:
         BlockKind.LIST_ITEM,
         BlockKind.LIST_ITEM,
     ]
+
+
+def test_a_chinese_caption_line_under_a_picture_is_its_caption() -> None:
+    # As gmw writes it: the picture, then a paragraph starting 图注 ("caption").
+    caption = "图注：巴兹·奥尔德林可能是第二个在月球上行走的人，但他是第一个在月球上喝酒的人"
+    blocks = [
+        Block(BlockKind.PARAGRAPH, "但是，很快普通人都会有机会向人类最终的边疆出发。"),
+        Block(BlockKind.IMAGE, "", src="https://img.example/aldrin.jpg"),
+        Block(BlockKind.PARAGRAPH, caption),
+        Block(BlockKind.PARAGRAPH, "事实是，历史上酒与太空探险有一种复杂的关系。"),
+    ]
+    kept = clean_blocks(blocks, "宇航员")
+    assert [(b.kind, b.text) for b in kept[1:]] == [
+        (BlockKind.IMAGE, caption),
+        (BlockKind.PARAGRAPH, "事实是，历史上酒与太空探险有一种复杂的关系。"),
+    ]

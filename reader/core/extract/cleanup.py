@@ -284,7 +284,7 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
 _CAPTION_LINE = re.compile(
     r"^\((?:[^()]{1,150})\)$|^(?:photo(?:graph)?s?|image|picture|illustration|artist|artwork"
     r"|source|credit|via|courtesy|screenshot|video|gif|art|foto|bild)(?:\s+(?:by|of|from|courtesy))?"
-    r"\s*[:©]",
+    r"\s*[:©]|^(?:图注|图片来源|图片|图|圖說|圖|摄影|攝影|来源|來源|写真|画像|사진)\s*[:：]",
     re.IGNORECASE,
 )
 MAX_CAPTION_CHARS = 160
