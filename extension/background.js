@@ -146,14 +146,14 @@ async function activeTab() {
 
 // -- the browser's entry points -----------------------------------------------------------
 
-function createMenus() {
-  api.contextMenus.removeAll(() => {
-    api.contextMenus.create({ id: MENU_PAGE, title: "Save to Readmark", contexts: ["page", "selection"] });
-    api.contextMenus.create({
-      id: MENU_SELECTION,
-      title: "Save selection as a highlight",
-      contexts: ["selection"],
-    });
+async function createMenus() {
+  // Promise forms: Firefox's menus take no callbacks.
+  await api.contextMenus.removeAll();
+  api.contextMenus.create({ id: MENU_PAGE, title: "Save to Readmark", contexts: ["page", "selection"] });
+  api.contextMenus.create({
+    id: MENU_SELECTION,
+    title: "Save selection as a highlight",
+    contexts: ["selection"],
   });
 }
 

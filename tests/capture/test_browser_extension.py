@@ -97,6 +97,13 @@ def _wait(check, what: str, browser: Chromium):  # type: ignore[no-untyped-def]
     raise AssertionError(f"{what} did not happen in {WAIT_S:.0f} s; browser log:\n{browser.log()}")
 
 
+def _quiet(browser: Chromium, session: str, expression: str) -> object:
+    try:
+        return browser.evaluate(session, expression)
+    except ProtocolError:
+        return None
+
+
 def _worker(browser: Chromium) -> str:
     def find() -> str | None:
         for target in browser.targets():
@@ -125,6 +132,12 @@ def test_the_extension_saves_the_page_as_rendered_and_a_highlight(
             worker,
             f"chrome.storage.local.set({{token: {json.dumps(token)}, port: {endpoint.port}}})",
         )
+        # Both menu entries exist (updating one that does not is an error).
+        menus = (
+            "(async () => { for (const id of ['readmark-save-page', 'readmark-save-selection'])"
+            " await chrome.contextMenus.update(id, {}); return true; })()"
+        )
+        assert _wait(lambda: _quiet(browser, worker, menus), "the menu entries", browser)
         page_target = browser.send("Target.createTarget", url=page_url)["targetId"]
         page = browser.attach(page_target)
         _wait(
