@@ -36,6 +36,7 @@ from PySide6.QtWidgets import QTextBrowser, QToolTip, QWidget
 
 from reader.core.models import Article, Block, BlockKind, Inline, Mention
 from reader.ui.block_render import Inserted, image_format, insert_table, load_image
+from reader.ui.language_names import language_name
 from reader.ui.position_map import PositionMap
 from reader.ui.rich_text import tooltip
 from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, THEMES, Theme, Typography, group_of
@@ -85,46 +86,6 @@ def resolve_family(name: str) -> str:
     if name == "mono":
         return QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
     return name
-
-
-# Each language by its own name, as its readers would look for it.
-LANGUAGE_NAMES = {
-    "zh": "中文",
-    "ja": "日本語",
-    "ko": "한국어",
-    "de": "Deutsch",
-    "fr": "Français",
-    "es": "Español",
-    "pt": "Português",
-    "it": "Italiano",
-    "nl": "Nederlands",
-    "ru": "Русский",
-    "uk": "Українська",
-    "pl": "Polski",
-    "cs": "Čeština",
-    "sv": "Svenska",
-    "da": "Dansk",
-    "nb": "Norsk",
-    "fi": "Suomi",
-    "tr": "Türkçe",
-    "el": "Ελληνικά",
-    "ar": "العربية",
-    "he": "עברית",
-    "hi": "हिन्दी",
-    "id": "Bahasa Indonesia",
-    "vi": "Tiếng Việt",
-    "th": "ไทย",
-}
-
-
-def language_name(lang: str | None) -> str | None:
-    """The article's language for its details line; None for English, the usual case."""
-    if not lang:
-        return None
-    primary = lang.split("-")[0].lower()
-    if primary == "en":
-        return None
-    return LANGUAGE_NAMES.get(primary, primary.upper())
 
 
 def readable_date(value: str) -> str:
