@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +29,7 @@ from reader.ui.library_access import (
 from reader.ui.library_model import ArticleDelegate, ArticleIdRole, LibraryListModel
 from reader.ui.rich_text import plain_label
 from reader.ui.tasks import TaskRunner
-from reader.ui.theme import GROUP_SINGULAR, Theme, group_of
+from reader.ui.theme import GROUP_NAMES, GROUP_SINGULAR, Theme, group_of
 
 SEARCH_DEBOUNCE_MS = 150
 TOP_ENTITY_FILTERS = 25
@@ -80,6 +81,7 @@ class LibraryPane(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(6)
+        self._make_filter_searchable()
         row.addWidget(self.filter_box, 3)
         row.addWidget(self.sort_box, 2)
         layout.addLayout(row)
@@ -185,13 +187,15 @@ class LibraryPane(QWidget):
         for name, token in BASE_FILTERS:
             self.filter_box.addItem(name, token)
         if tags:
-            self.filter_box.insertSeparator(self.filter_box.count())
+            self._add_heading("Tags")
             for tag in tags:
                 self.filter_box.addItem(f"# {tag}", f"tag:{quote_term(tag)}")
-        if entities:
-            self.filter_box.insertSeparator(self.filter_box.count())
-            for entity in entities:
-                kind = GROUP_SINGULAR.get(group_of(entity.label), entity.label)
+        for group, heading in GROUP_NAMES.items():  # entities by kind, most mentioned first
+            members = [e for e in entities if group_of(e.label) == group]
+            if members:
+                self._add_heading(heading)
+            for entity in members:
+                kind = GROUP_SINGULAR.get(group, entity.label)
                 self.filter_box.addItem(
                     f"{kind}: {entity.name}  ({entity.articles})",
                     entity_query(entity.label, entity.name),
@@ -203,6 +207,38 @@ class LibraryPane(QWidget):
         self.filter_box.setCurrentIndex(max(0, index))
         self.filter_box.blockSignals(False)
         self.filters_refreshed.emit()
+
+    def _add_heading(self, text: str) -> None:
+        """A group title in the filter list: shown, never chosen."""
+        self.filter_box.insertSeparator(self.filter_box.count())
+        self.filter_box.addItem(text)
+        item = self.filter_box.model().item(self.filter_box.count() - 1)  # type: ignore[attr-defined]
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+
+    def _make_filter_searchable(self) -> None:
+        """Typing in the filter field narrows the list of filters to those containing it."""
+        box = self.filter_box
+        box.setEditable(True)
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(box.model(), box)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        box.setCompleter(completer)
+        completer.activated.connect(self._choose_filter)
+        box.lineEdit().editingFinished.connect(lambda: self._choose_filter(box.currentText()))
+
+    def _choose_filter(self, text: str) -> None:
+        """Choose the filter called `text`; any other text goes back to the current filter's."""
+        box = self.filter_box
+        index = box.findText(text)
+        if index >= 0 and box.itemData(index) is not None and index != box.currentIndex():
+            box.setCurrentIndex(index)
+        else:
+            box.lineEdit().setText(box.itemText(box.currentIndex()))
 
     def filter_by_entity(self, label: str, name: str) -> None:
         """Show the articles that mention an entity (from the entity panel)."""

@@ -190,3 +190,36 @@ def test_a_narrow_window_gives_the_article_the_room(make_window, qtbot) -> None:
     window.resize(1280, 700)  # wide again: the panes come back as they were
     qtbot.waitUntil(lambda: window.splitter.sizes()[0] > 200 and window.splitter.sizes()[2] > 150)
     assert not library_strip.isVisible() and window.entity_panel.isVisible()
+
+
+def test_the_filter_list_is_grouped_and_narrows_as_you_type(make_window, qtbot) -> None:
+    window = _recognised_window(make_window, qtbot)
+    window.library.add_tags(window.current_id, ["peace"])
+    pane = window.library_pane
+    pane.refresh_filters()
+    box = pane.filter_box
+    names = [box.itemText(i) for i in range(box.count())]
+    chosen = [box.itemText(i) for i in range(box.count()) if box.itemData(i) is not None]
+    headings = [n for n in names if n and n not in chosen]
+    # States first, then tags, then entities under the name of their kind.
+    assert chosen[:5] == ["All articles", "Unread", "Favourites", "Archive", "Trash"]
+    assert headings[0] == "Tags" and names.index("Tags") < names.index("# peace")
+    assert "People" in headings and "Places" in headings
+    assert names.index("People") < names.index(next(n for n in names if n.startswith("Person:")))
+    assert names.index("Places") < names.index(next(n for n in names if n.startswith("Place:")))
+    heading = box.model().item(names.index("People"))
+    assert not heading.isEnabled() and not heading.isSelectable()
+    # Typing narrows the list to the filters containing the words; Enter chooses.
+    field = box.lineEdit()
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, "istan")
+    popup = box.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    offered = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert offered and all("istan" in text.lower() for text in offered)
+    with qtbot.waitSignal(window.model.query_applied, timeout=5000):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+        qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert box.currentText().startswith("Place: Istanbul")
+    assert window.model.article_ids() == [window.current_id]
