@@ -34,6 +34,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _scratch_copy(settings_file: Path) -> Path:
+    """A folder holding a copy of `settings_file`: a screenshot reads the person's settings but
+    leaves them as they were, writing its window size, theme and sort to the copy."""
+    scratch = Path(tempfile.mkdtemp(prefix="readmark-screenshot-"))
+    if settings_file.is_file():
+        shutil.copyfile(settings_file, scratch / "settings.ini")
+    return scratch
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -63,15 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Readmark")
     app.setOrganizationName("Readmark")
     folder = data_dir(args.data_dir)
-    settings_file = folder / "settings.ini"
-    scratch: Path | None = None
-    if args.screenshot:
-        # A screenshot reads the person's settings but leaves them as they were: its window
-        # size, theme and sort are written to a copy that is thrown away.
-        scratch = Path(tempfile.mkdtemp(prefix="readmark-screenshot-"))
-        if settings_file.is_file():
-            shutil.copyfile(settings_file, scratch / "settings.ini")
-        settings_file = scratch / "settings.ini"
+    scratch = _scratch_copy(folder / "settings.ini") if args.screenshot else None
+    settings_file = scratch / "settings.ini" if scratch is not None else folder / "settings.ini"
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
     if args.theme:
         UiSettings(settings).set_theme(args.theme)
