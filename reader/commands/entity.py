@@ -4,6 +4,7 @@ decisions about them (merge, rename, retype, reject, add, undo)."""
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 
 from reader.core.entities import catalog, decisions, recognise
@@ -82,7 +83,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     listing = actions.add_parser("list", help="every entity, most articles first")
     listing.add_argument("--type", type=entity_type, help="only this type (person, org, ...)")
-    listing.add_argument("--json", action="store_true", help="print JSON")
+    output = listing.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument("--csv", action="store_true", help="print CSV (aliases joined by |)")
     listing.set_defaults(run=run_list)
 
     show = actions.add_parser(
@@ -129,6 +132,12 @@ def run_list(args: argparse.Namespace) -> int:
         found = library.read(catalog.library_entities, args.type)
     if args.json:
         print_json([each.to_json() for each in found])
+        return 0
+    if args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["name", "type", "aliases", "articles", "mentions"])
+        for e in found:
+            writer.writerow([e.name, e.label, "|".join(e.aliases), e.articles, e.mentions])
         return 0
     rows = [(e.name, e.label, e.articles, e.mentions, ", ".join(e.aliases)) for e in found]
     print_table(["name", "type", "articles", "mentions", "also written"], rows)

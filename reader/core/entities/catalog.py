@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from reader.core.store import entity_groups as stored
 
-from .grouping import Group, Known, Pair, group
+from . import lexicon
+from .grouping import Group, Known, Pair, group, search_keys, surname
 from .linking import normalise
 
 
@@ -38,8 +39,8 @@ class LibraryEntity:
         }
 
 
-def library_groups(conn: sqlite3.Connection, extra_pairs: Iterable[Pair] = ()) -> list[Group]:
-    known = [
+def _known(found: Iterable[sqlite3.Row]) -> list[Known]:
+    return [
         Known(
             int(row["id"]),
             str(row["key"]),
@@ -48,9 +49,28 @@ def library_groups(conn: sqlite3.Connection, extra_pairs: Iterable[Pair] = ()) -
             int(row["article_count"]),
             stored.aliases_of(row),
         )
-        for row in stored.in_use(conn)
+        for row in found
     ]
-    return group(known, extra_pairs)
+
+
+def library_groups(conn: sqlite3.Connection, extra_pairs: Iterable[Pair] = ()) -> list[Group]:
+    """Every entity of the library in its group."""
+    return group(_known(stored.in_use(conn)), extra_pairs)
+
+
+def _neighbourhood(conn: sqlite3.Connection, name: str) -> list[Known]:
+    """The entities a group holding `name` can be made of: its spellings and aliases under
+    every label, and for a person the full names and the surname that may link to it (twice
+    over, so a full name's own spellings come along)."""
+    found: dict[int, Known] = {}
+    names = [name]
+    for _ in range(2):
+        keys = sorted({k for each in names for k in search_keys(lexicon.NAME_LABELS, each)})
+        endings = sorted({surname(each) for each in names})
+        for entity in _known(stored.related(conn, keys, endings)):
+            found[entity.id] = entity
+        names = [e.name for e in found.values() if e.label == "PERSON" and " " in e.normalised]
+    return list(found.values())
 
 
 def library_entities(
@@ -73,21 +93,15 @@ def find(
     """The entity called `name` (or spelt so by one of its members, of `label` if given) and
     its articles with their mention counts; the one most articles mention when several match."""
     wanted = normalise(name)
-    matches = [
-        each
-        for each in library_groups(conn, extra_pairs)
-        if (not label and normalise(each.name) == wanted)
-        or any(
-            (not label or m.label == label)
-            and wanted in (m.normalised, *(normalise(a) for a in m.aliases))
-            for m in each.members
-        )
-    ]
+    nearby = _neighbourhood(conn, name) if not extra_pairs else []
+    groups = group(nearby) if nearby else library_groups(conn, extra_pairs)
+    matches = _matching(groups, wanted, label)
+    if not matches and nearby:  # spelt only as an alias: look through the whole library
+        matches = _matching(library_groups(conn, extra_pairs), wanted, label)
     if not matches:
         return None
     best = max(matches, key=lambda g: sum(m.articles for m in g.members))
     articles = stored.article_ids(conn, [m.id for m in best.members])
-    totals = {m.id: 0 for m in best.members}
     entity = LibraryEntity(
         name=best.name,
         label=best.label,
@@ -95,9 +109,22 @@ def find(
         articles=len(articles),
         mentions=sum(articles.values()),
         keys=tuple(m.key for m in best.members),
-        ids=tuple(totals),
+        ids=tuple(m.id for m in best.members),
     )
     return entity, articles
+
+
+def _matching(groups: list[Group], wanted: str, label: str) -> list[Group]:
+    return [
+        each
+        for each in groups
+        if (not label and normalise(each.name) == wanted)
+        or any(
+            (not label or m.label == label)
+            and wanted in (m.normalised, *(normalise(a) for a in m.aliases))
+            for m in each.members
+        )
+    ]
 
 
 def _entity(conn: sqlite3.Connection, each: Group, totals: dict[int, int]) -> LibraryEntity:

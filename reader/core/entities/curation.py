@@ -136,9 +136,9 @@ def agreed_labels(counts: dict[str, dict[str, int]]) -> dict[str, str]:
     """For each normalised name, the label the library's articles agree on, if they do:
     `counts` is name -> label -> articles. A known place is left alone (it may also be a
     person or a club)."""
-    from . import lexicon
+    from .grouping import normalised_places
 
-    places = {normalise(place) for place in lexicon.places()}
+    places = normalised_places()
     agreed: dict[str, str] = {}
     for name, labels in counts.items():
         total = sum(labels.values())

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from . import lexicon
 from .linking import normalise
@@ -114,6 +115,12 @@ class Group:
         return list(seen)
 
 
+@cache
+def normalised_places() -> frozenset[str]:
+    """The known places, normalised: a name that may be a place and something else."""
+    return frozenset(normalise(place) for place in lexicon.places())
+
+
 Pair = tuple[int, int]
 LinkRule = Callable[[Sequence[Known]], Iterable[Pair]]
 
@@ -180,7 +187,7 @@ def same_name_other_label(known: Sequence[Known]) -> Iterable[Pair]:
         for e in known
         if e.label == "PERSON" and " " in e.normalised
     }
-    places = {normalise(place) for place in lexicon.places()}
+    places = normalised_places()
     first: dict[str, int] = {}
     for entity in known:
         name = entity.normalised
@@ -286,7 +293,7 @@ def search_keys(labels: Iterable[str], value: str) -> list[str]:
     if canonical is not None:
         forms |= {form for form, target in _CURATED_INDEX.items() if target == canonical}
     labels = list(labels)
-    if wanted not in {normalise(place) for place in lexicon.places()}:
+    if wanted not in normalised_places():
         # One name is one thing whatever label an article gave it (see same_name_other_label).
         labels = sorted(set(labels) | lexicon.NAME_LABELS)
     if "NORP" in labels:

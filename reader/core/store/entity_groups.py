@@ -28,6 +28,32 @@ def in_use(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return found
 
 
+def related(
+    conn: sqlite3.Connection, keys: Sequence[str], surnames: Sequence[str]
+) -> list[sqlite3.Row]:
+    """The entities in use with one of `keys`, and the people whose name is or ends in one
+    of `surnames` (the columns of `in_use`)."""
+    found: list[sqlite3.Row] = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = list(keys[start : start + _CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        found += rows(
+            conn,
+            "SELECT id, key, label, name, aliases, article_count FROM entities "
+            f"WHERE key IN ({marks}) AND article_count > 0",
+            chunk,
+        )
+    for last in surnames:
+        escaped = last.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found += rows(
+            conn,
+            "SELECT id, key, label, name, aliases, article_count FROM entities "
+            "WHERE label = 'PERSON' AND article_count > 0 AND (key = ? OR key LIKE ? ESCAPE '\\')",
+            [f"person:{last}", f"person:% {escaped}"],
+        )
+    return found
+
+
 def aliases_of(row: sqlite3.Row) -> tuple[str, ...]:
     return tuple(json.loads(row["aliases"] or "[]"))
 

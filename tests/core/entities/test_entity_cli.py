@@ -3,6 +3,8 @@ model. Each decision survives re-extraction, idle recognition and a re-import of
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -59,6 +61,12 @@ def test_list_gives_one_entity_per_real_thing(capsys, data: Path) -> None:
     assert entities["United States"]["articles"] == 2
     assert entities["London"]["articles"] == 2 and "LONDON" not in entities
     assert set(entities["Barack Obama"]) == {"name", "type", "aliases", "articles", "mentions"}
+    rows = list(csv.DictReader(io.StringIO(cli(capsys, data, "list", "--csv"))))
+    by_name = {row["name"]: row for row in rows}
+    assert (
+        by_name["United States"]["articles"] == "2" and "US" in by_name["United States"]["aliases"]
+    )
+    assert set(by_name) == set(entities)
     people = json.loads(cli(capsys, data, "list", "--type", "person", "--json"))
     assert {e["type"] for e in people} == {"PERSON"}
 
