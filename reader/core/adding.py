@@ -80,7 +80,7 @@ def prepare(
     article = clean_article(article)  # a no-op for what extraction and imports cleaned
     recognised = recognise(article) if recognise else None
     found = fetch_images(article, fetch_image) if fetch_image is not None else {}
-    return assemble(article, raw, recognised, found)
+    return _assembled(article, raw, recognised, found)
 
 
 def assemble(
@@ -90,7 +90,15 @@ def assemble(
     found_images: Images | None = None,
 ) -> Prepared:
     """The row for `article` (and the page it came from) with what was found for it elsewhere."""
-    article = clean_article(article)
+    return _assembled(clean_article(article), raw, recognised, found_images)
+
+
+def _assembled(
+    article: Article,
+    raw: RawPage | None,
+    recognised: EntityResult | None,
+    found_images: Images | None,
+) -> Prepared:
     row = article_to_row(article)
     if row["canonical_url"] is None and raw is not None and raw.url:
         row["canonical_url"] = normalise_url(raw.url)
