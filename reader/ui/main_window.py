@@ -52,7 +52,7 @@ from reader.ui.theme import (
 from reader.ui.typography_panel import TypographyPanel, typography_menu
 from reader.ui.window_shell import WindowShell, after_first_paint
 
-MODEL_START_LATEST_MS = 300  # the model starts loading by then even if nothing was painted
+MODEL_LATEST_MS = 300  # the model starts loading by then even if nothing was painted
 FILTERS_REFRESH_DELAY_MS = 400  # new tags and entities are counted this long after a change
 CHOOSE_AN_ARTICLE = ("Choose an article", "Pick one from the list on the left, or press J.")
 EMPTY_LIBRARY = (
@@ -80,6 +80,7 @@ class MainWindow(WindowShell):
         self.typography: Typography = self.preferences.typography
         self.theme: Theme = resolve_theme(self.typography.theme)
         self.entities = EntityController(self.access, loader.tasks, load_recogniser, parent=self)
+        self.entities.hold_start()  # until the window is painted
         self.library_pane = LibraryPane(self.access, loader.tasks, lambda: self.theme)
         self.list_view, self.model = self.library_pane.list_view, self.library_pane.model
         self.reading_view = ReadingView()
@@ -217,7 +218,9 @@ class MainWindow(WindowShell):
         self.side_panes.fit(self.width())
         # The model loads once, in the background, as soon as the window is on screen; so do
         # the tag and entity counts for the filter list.
-        after_first_paint(self.reading_view.viewport(), self.entities.start, MODEL_START_LATEST_MS)
+        after_first_paint(
+            self.reading_view.viewport(), self.entities.release_start, MODEL_LATEST_MS
+        )
         QTimer.singleShot(0, self._filters_timer.start)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
@@ -231,10 +234,6 @@ class MainWindow(WindowShell):
     @property
     def current_id(self) -> int | None:
         return self.session.current_id
-
-    @property
-    def current_trashed(self) -> bool:
-        return self.session.trashed
 
     def open_article(self, article_id: int) -> None:
         self.session.open(article_id)

@@ -132,9 +132,21 @@ class EntityController(QObject):
         """Whether older articles are still being worked through (or about to be)."""
         return self._idle_running or self._idle_timer.isActive()
 
+    def hold_start(self) -> None:
+        """Do not load the model yet, even for an opened article (the window is not painted)."""
+        self._start_held = True
+
+    def release_start(self) -> None:
+        self._start_held = False
+        self.start()
+
+    _start_held = False
+
     def start(self) -> None:
         """Load the model in the background (once)."""
-        if self._loading or self._recognise is not None or self.error is not None:
+        if self._start_held or self._loading or self._recognise is not None:
+            return
+        if self.error is not None:
             return
         self._loading = True
         self._tasks.run(self._load, on_done=self._on_model_loaded, on_error=self._on_model_error)
