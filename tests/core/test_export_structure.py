@@ -89,3 +89,32 @@ def test_front_matter_leaves_out_counts_and_sentences() -> None:
     assert 'PERSON: ["Ada Lovelace"]' in head
     assert "CARDINAL" not in head and "PERCENT" not in head
     assert "GPE" not in head and "ORG" not in head
+
+
+def test_epub_and_markdown_folder_keep_table_icons(tmp_path: Path) -> None:
+    import zipfile
+    from xml.dom import minidom
+
+    from reader.core.exporters.epub import export_epub
+    from reader.core.exporters.obsidian import export_markdown_folder
+    from reader.core.library import Library
+
+    icon = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+        b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe"
+        b"\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    library = Library(tmp_path / "l.sqlite3", fetch_image=lambda url: (icon, "image/png"))
+    article_id = library.add_article(page("table-icons.html"))
+    dest = tmp_path / "book.epub"
+    export_epub(library, dest, [article_id])
+    with zipfile.ZipFile(dest) as book:
+        chapter = book.read("OEBPS/chapter-0001.xhtml").decode()
+        names = book.namelist()
+    root = minidom.parseString(chapter)  # well-formed XHTML with the table inside
+    cells = root.getElementsByTagName("th")
+    assert [c.firstChild.data if c.firstChild else "" for c in cells][1] == "General UX"
+    sources = {i.getAttribute("src") for i in root.getElementsByTagName("img")}
+    assert sources and all(f"OEBPS/{s}" in names for s in sources)
+    (written,) = export_markdown_folder(library, tmp_path / "vault", [article_id])
+    assert "| Load map | ![](<attachments/" in written.read_text(encoding="utf-8")
