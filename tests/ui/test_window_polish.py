@@ -187,6 +187,10 @@ def test_a_narrow_window_gives_the_article_the_room(make_window, qtbot) -> None:
     assert window.splitter.sizes()[0] >= 200 and window.list_view.isVisible()
     qtbot.mouseClick(library_strip, Qt.MouseButton.LeftButton)
     assert not window.library_pane.isVisible()
+    window.highlights.dock.show()  # a dock beside it still leaves the article most of the room
+    qtbot.waitUntil(lambda: window.highlights.dock.isVisible())
+    qtbot.waitUntil(lambda: window.reading_view.width() >= 600)
+    window.highlights.dock.hide()
     window.resize(1280, 700)  # wide again: the panes come back as they were
     qtbot.waitUntil(lambda: window.splitter.sizes()[0] > 200 and window.splitter.sizes()[2] > 150)
     assert not library_strip.isVisible() and window.entity_panel.isVisible()
