@@ -125,3 +125,37 @@ def test_cli_import_report_disarms_formulas(
     with report.open(newline="", encoding="utf-8") as handle:
         urls = [row["url"] for row in csv.DictReader(handle)]
     assert urls == ["'=cmd|' /C calc'!A0", "'@SUM(1+1)"]
+
+
+# -- item 5: control characters in imported highlights ----------------------------------------
+
+
+def test_imported_web_annotations_keep_no_control_characters(tmp_path: Path) -> None:
+    from reader.core.exporters.webannotation import from_jsonld, import_annotations
+
+    with Library(tmp_path / "lib.sqlite3") as library:
+        article_id = library.add_article(
+            make_article(url="https://example.org/herons", body="Grey herons fish at dawn.")
+        )
+        dirty = "\x1b[31m\ufffe\x07"
+        document = [
+            {
+                "type": "Annotation",
+                "id": f"urn:x:{name}",
+                "body": {"type": "TextualBody", "value": f"note{dirty} here"},
+                "target": {
+                    "source": "https://example.org/herons",
+                    "selector": {"type": "TextQuoteSelector", "exact": exact},
+                },
+            }
+            for name, exact in (("anchored", "fish"), ("orphan", f"absent{dirty}quote"))
+        ]
+        import_annotations(library, from_jsonld(document))
+        saved = library.annotations(article_id)
+    assert len(saved) == 2
+    for annotation in saved:
+        for text in (annotation.exact, annotation.prefix, annotation.suffix, annotation.note):
+            assert not any(ord(c) < 0x20 and c not in "\t\n" for c in text), repr(text)
+            assert "\ufffe" not in text
+        assert annotation.note == "note[31m here"
+    assert {a.exact for a in saved} == {"fish", "absent[31mquote"}
