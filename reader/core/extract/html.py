@@ -3,8 +3,8 @@ turn it into typed blocks."""
 
 from __future__ import annotations
 
+import copy
 import re
-from collections import Counter
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -14,6 +14,15 @@ from reader.core.errors import ExtractionError
 from reader.core.models import Article, Block, BlockKind, RawPage
 
 from .blocks import MAX_BLOCKS, to_blocks
+from .choice import (
+    Candidates,
+    Reading,
+    choose,
+    declared,
+    reading,
+    trafilatura_reading,
+    whole_page_reading,
+)
 from .cleanup import clean_article, clean_blocks
 from .decode import decode_text
 from .metadata import Metadata, extract_metadata
@@ -73,73 +82,63 @@ def article_from_html(text: str, url: str | None = None) -> Article:
     root, notices = parse_html_noting(text)
     base = document_base(root, url)
     meta = extract_metadata(root, base)
+    page = declared(root)
+    # Readability changes the tree it reads; the whole-page reading needs the page as it was.
+    snapshot = None if page.article else copy.deepcopy(root)
     strip_for_scoring(root)
     try:
         element = find_article(root, base)
-    except Exception as exc:  # readability raises its own Unparseable and lxml errors
-        raise ExtractionError("No article could be found on this page.") from exc
-    if element is None:
-        raise ExtractionError("No article could be found on this page.")
-    clean_article(element)
-    blocks = to_blocks(element, base)
-    if _needs_second_opinion(blocks):
-        blocks = _second_opinion(text, base, blocks) or blocks
-    if len(blocks) >= MAX_BLOCKS:
+    except Exception:  # readability raises its own Unparseable and lxml errors
+        element = None
+    blocks = []
+    if element is not None:
+        clean_article(element)
+        blocks = to_blocks(element, base)
+    ours = reading("ours", blocks)
+    other = None
+    # A page that says it is an article and reads as one is left to readability alone.
+    if not (page.article and ours.words >= MIN_ARTICLE_WORDS):
+        other = trafilatura_reading(text, base, fast=not page.product)
+
+    def whole() -> Reading:
+        return whole_page_reading(snapshot if snapshot is not None else parse_html(text), base)
+
+    candidates = Candidates(ours, other, page, whole)
+    chosen, _rule = choose(candidates)
+    if len(chosen.blocks) >= MAX_BLOCKS:
         notices.append(f"This page has more than {MAX_BLOCKS:,} blocks; the rest was left out.")
-    blocks = clean_blocks(blocks, meta.title, meta.byline)
+    blocks = clean_blocks(chosen.blocks, meta.title, meta.byline)
+    notice = WHOLE_PAGE_NOTICE if chosen.name == "whole page" else ""
+    if not _has_text(blocks) and chosen is not candidates.whole:
+        blocks, notice = clean_blocks(candidates.whole.blocks, meta.title, None), WHOLE_PAGE_NOTICE
+    if not _has_text(blocks) and meta.excerpt:
+        blocks, notice = [Block(BlockKind.PARAGRAPH, meta.excerpt)], DESCRIPTION_NOTICE
+    if not _has_text(blocks):
+        raise ExtractionError("No readable text was found on this page.")
+    if notice:  # said first: the reader should know before reading on
+        blocks.insert(0, Block(BlockKind.PARAGRAPH, f"{NOTICE_PREFIX}{notice}"))
     # What was left out for safety is said in the article itself, where every reader of it
     # (the window, `show`, the exports) sees it.
     blocks.extend(Block(BlockKind.PARAGRAPH, f"{NOTICE_PREFIX}{notice}") for notice in notices)
     return _article(meta, blocks, url)
 
 
+def _has_text(blocks: list[Block]) -> bool:
+    return any(block.text.strip() for block in blocks)
+
+
+DESCRIPTION_NOTICE = (
+    "This page holds no readable text of its own (it may be built by scripts); "
+    "its description is shown instead."
+)
+WHOLE_PAGE_NOTICE = (
+    "This page did not look like an article, so the whole page is shown, without its menus."
+)
+
+
 # Below this many words readability has probably found a fragment (a caption, a teaser) rather
-# than the article; trafilatura then gets a say. Measured on the benchmark pages, asking it more
-# often (for example when long paragraphs lie outside readability's choice) helps as many pages
-# as it harms.
+# than the article, even on a page that says it is one.
 MIN_ARTICLE_WORDS = 50
-# Words, with each CJK character counted on its own (those scripts do not separate words).
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
-
-
-def _needs_second_opinion(blocks: list[Block]) -> bool:
-    return sum(len(_TOKEN.findall(b.text)) for b in blocks) < MIN_ARTICLE_WORDS
-
-
-def _second_opinion(text: str, url: str | None, blocks: list[Block]) -> list[Block] | None:
-    """trafilatura's reading of the page, when it holds what readability's does and more."""
-    try:
-        import trafilatura
-
-        result = trafilatura.extract(
-            text,
-            url=url,
-            output_format="html",
-            favor_precision=True,
-            include_comments=False,
-            include_tables=True,
-            include_images=True,
-            include_links=True,
-            include_formatting=True,
-        )
-    except Exception:  # a second opinion is optional; any failure keeps the first one
-        return None
-    if not result:
-        return None
-    try:
-        other = to_blocks(lxml.html.document_fromstring(result), url)
-    except (lxml.etree.ParserError, ValueError):
-        return None
-    ours = Counter(_TOKEN.findall(" ".join(b.text for b in blocks).casefold()))
-    theirs = Counter(_TOKEN.findall(" ".join(b.text for b in other).casefold()))
-    ours_total, theirs_total = sum(ours.values()), sum(theirs.values())
-    if not ours_total or not theirs_total:
-        return other if theirs_total > ours_total else None
-    covered = sum((ours & theirs).values()) / ours_total
-    if covered >= 0.8 and theirs_total >= 1.1 * ours_total:
-        return other
-    return None
 
 
 def _article(meta: Metadata, blocks: list[Block], url: str | None) -> Article:
