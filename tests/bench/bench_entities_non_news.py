@@ -2,7 +2,8 @@
 hand-labelled pages of tests/fixtures/entities/non-news/, for the tuning half and the half kept
 aside (see its README), stock model beside ours.
 
-Run from the checkout: `python tests/bench/bench_entities_non_news.py [-v]`.
+Run from the checkout: `python tests/bench/bench_entities_non_news.py [--split tune] [-v]`.
+Tune while looking at `--split tune` only; the held-out half is scored once, at the end.
 """
 
 from __future__ import annotations
@@ -26,12 +27,19 @@ Span = tuple[int, int, str]
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("-v", action="store_true", help="list the differences")
+    parser.add_argument(
+        "--split",
+        choices=["tune", "held-out"],
+        help="score one half only (tune while looking at the tuning half alone)",
+    )
     args = parser.parse_args()
     tagger = SpacyTagger()
     halves: dict[str, dict[str, list[set[Span]]]] = {}
     print(f"{'page':28} {'split':9} {'gold':>4}  {'stock F1':>8}  {'ours F1':>7}   (P / R ours)")
     for path in sorted(PAGES.glob("*.json")):
         case = json.loads(path.read_text("utf-8"))
+        if args.split and case["split"] != args.split:
+            continue
         text = case["text"]
         gold = {(e["start"], e["end"], e["label"]) for e in case["entities"]}
         ours = {(m.start, m.end, m.label) for m in recognise(plain_article(text), tagger).mentions}

@@ -212,11 +212,14 @@ def _with_modifiers(text: str, start: int, end: int, label: str) -> tuple[int, i
 def _is_kept(text: str, start: int, end: int, label: str) -> bool:
     if start >= end or is_junk(text[start:end], label):
         return False
+    if label not in lexicon.NAME_LABELS and text[start - 1 : start] == "#":
+        return False  # "#3": a post's or an issue's number, not a count
     return text[max(0, start - 13) : start] != "Secretary of "  # "Secretary of State": a title
 
 
 def is_junk(surface: str, label: str) -> bool:
-    """Punctuation, a pronoun, a frequency word, or a name in lower case or a common word."""
+    """Punctuation, a pronoun, a frequency word, or a name in lower case, a common word or a
+    generic technical acronym."""
     if not any(ch.isalnum() for ch in surface):
         return True
     lowered = surface.lower()
@@ -225,6 +228,8 @@ def is_junk(surface: str, label: str) -> bool:
     if lowered in _DATE_WORDS:
         return True
     if label in lexicon.NAME_LABELS:
+        if {surface, surface.removesuffix("s"), surface.split("-")[0]} & lexicon.GENERIC_ACRONYMS:
+            return True  # "an API", "IoT devices": a kind of thing
         if lowered in lexicon.COMMON_WORDS and not (surface.isupper() and len(surface) > 1):
             return True
         if not any(ch.isupper() or ch.isdigit() for ch in surface):

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from . import lexicon
 from .amounts import MONEY, extend_amount, missed_quantities
-from .text import Span, is_title, lower_words, on_headline, sentence_initial
+from .text import Span, is_title, line_bounds, lower_words, on_headline, sentence_initial
 
 _PLATFORM = re.compile(
     r"\b(?:on|via|to) (" + "|".join(sorted(lexicon.PLATFORMS, key=len, reverse=True)) + r")\b"
@@ -66,11 +67,34 @@ def capitalised_common_word(text: str, start: int, end: int, lowered: set[str]) 
     """One word, written in lower case elsewhere in the article, and capitalised here only
     because it opens a sentence or stands in a Title Case headline ("Farm groups", "Farm Bill")."""
     surface = text[start:end]
-    if " " in surface or surface.isupper() or surface.lower() not in lowered:
+    if " " in surface:
+        return _line_of_common_words(text, start, end, lowered)
+    if surface.isupper() or surface.lower() not in lowered:
         return False
     if sentence_initial(text, start):
         return True
     return on_headline(text, start)
+
+
+def _line_of_common_words(text: str, start: int, end: int, lowered: set[str]) -> bool:
+    """A line of its own ("Creating Types", "Conditional Types") whose every word the article
+    also writes in lower case: a heading, not a name."""
+    line_start, line_end = line_bounds(text, start)
+    if text[line_start:line_end].strip() != text[start:end]:
+        return False
+    words = text[start:end].split()
+    prose = _prose_lower_words(text)
+    return all(not w.isupper() and w.lower() in prose for w in words)
+
+
+_PROSE_LOWER_WORD = re.compile(r"(?<![\w'’.@/-])[a-z][a-z'’-]*(?![\w.@/])")
+
+
+@lru_cache(maxsize=4)
+def _prose_lower_words(text: str) -> frozenset[str]:
+    """The words the text writes in lower case in prose: not in an address or an e-mail
+    ("patrick.shanley@...")."""
+    return frozenset(_PROSE_LOWER_WORD.findall(text))
 
 
 def add_missed(text: str, spans: list[Span], labels: dict[str, str]) -> list[Span]:

@@ -117,3 +117,23 @@ def test_product_search_operator_finds_articles_naming_the_product(library: Libr
     library.set_entities(article_id, found.mentions, found.entities)
     assert [s.id for s in library.list_articles(filter="product:kotlin")] == [article_id]
     assert other not in [s.id for s in library.list_articles(filter="product:kotlin")]
+
+
+def test_generic_technical_acronyms_are_no_names() -> None:
+    text = "The API talks to IoT devices over USB-C. Acme makes GPUs."
+    spans = [("API", "ORG"), ("IoT", "ORG"), ("USB-C", "ORG"), ("GPUs", "ORG"), ("Acme", "ORG")]
+    assert run(text, spans) == [("Acme", "ORG")]
+
+
+def test_a_number_after_a_hash_is_a_post_number_not_an_amount() -> None:
+    text = "Zorvane\n#1\nHello there, 2 days later.\nMira\n#2"
+    assert run(text, [("1", "MONEY"), ("2", "CARDINAL"), ("2 days", "DATE")]) == [
+        ("2 days later", "DATE")
+    ]
+
+
+def test_a_line_of_words_the_article_writes_in_lower_case_is_a_heading() -> None:
+    text = "Creating Types\nWe cover creating types from types.\nMira Zorvane\nmira.zorvane@ex.com"
+    assert run(text, [("Creating Types", "PERSON"), ("Mira Zorvane", "PERSON")]) == [
+        ("Mira Zorvane", "PERSON")
+    ]
