@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QColor, QFont, QImage, QTextCursor, QTextTable
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QImage,
+    QTextCursor,
+    QTextTable,
+)
 
 from reader.core.extract import extract
 from reader.core.models import Article, Block, BlockKind, Inline, RawPage
-from reader.ui.reading_view import ReadingView
+from reader.ui.reading_view import ReadingView, resolve_family
+from reader.ui.theme import THEMES, Typography
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "extract" / "structure"
 
@@ -57,7 +67,25 @@ def test_code_is_monospaced_and_keeps_its_lines(qtbot) -> None:  # type: ignore[
     assert QFont(cursor.charFormat().font()).fixedPitch() or cursor.charFormat().fontFamilies()
 
 
+def _shorter_than_mono() -> str | None:
+    """An installed text family whose lines are shorter than the monospaced font's, where
+    inline code at the same size would make its line taller."""
+    mono = QFont(resolve_family("mono"))
+    mono.setPointSizeF(15)
+    for family in QFontDatabase.families():
+        font = QFont(family)
+        font.setPointSizeF(15)
+        if not QFontDatabase.isFixedPitch(family) and (
+            QFontMetricsF(font).height() < QFontMetricsF(mono).height() - 0.5
+        ):
+            return family
+    return None
+
+
 def test_inline_code_does_not_make_its_line_taller(qtbot) -> None:  # type: ignore[no-untyped-def]
+    family = _shorter_than_mono()
+    if family is None:
+        pytest.skip("every installed font is as tall as the monospaced one")
     words = "word " * 60
     article = Article(
         title="Inline",
@@ -71,6 +99,7 @@ def test_inline_code_does_not_make_its_line_taller(qtbot) -> None:  # type: igno
         ),
     )
     view = shown(qtbot, article)
+    view.set_typography(Typography(font_family=family), THEMES["light"])
     document = view.document()
     plain = document.findBlock(view.position_map.to_position(0))
     coded = document.findBlock(view.position_map.to_position(len(words)))
