@@ -113,7 +113,9 @@ class SourceOpener(QObject):
         try:
             if dialog.exec() == QDialog.DialogCode.Accepted:
                 source = address_from_input(dialog.textValue())
-                if source:
+                if source and not fetch.is_url(source) and not Path(source).expanduser().exists():
+                    self.bar.show_error(f"There is no web address or file called “{source}”.")
+                elif source:
                     self.open_source(source)
         finally:
             dialog.deleteLater()
@@ -148,8 +150,9 @@ class SourceOpener(QObject):
         self.session.open(article_id)
 
     def _on_failed(self, source: str, message: str) -> None:
-        # Most reasons already name the file or address; say it once.
-        self.bar.show_error(message if source in message else f"{source}: {message}")
+        # Most reasons already name the file (often by its name alone) or address; say it once.
+        named = source in message or Path(source).name in message
+        self.bar.show_error(message if named else f"{source}: {message}")
 
     def _on_cancelled(self, source: str) -> None:
         self.bar.show_info(f"Stopped loading {source}.", timeout_ms=3000)

@@ -227,3 +227,25 @@ def test_the_filter_list_is_grouped_and_narrows_as_you_type(make_window, qtbot) 
         qtbot.keyClick(popup, Qt.Key.Key_Return)
     assert box.currentText().startswith("Place: Istanbul")
     assert window.model.article_ids() == [window.current_id]
+
+
+def test_a_failure_names_the_file_once_and_a_bare_word_is_no_address(
+    make_window, qtbot, tmp_path
+) -> None:
+    window = make_window()
+    odd = tmp_path / "random.bin"
+    odd.write_bytes(bytes(range(256)))
+    with qtbot.waitSignal(window.loader.failed, timeout=10_000):
+        window.open_source(str(odd))
+    assert window.message_bar.label.text().count("random.bin") == 1
+
+    def type_word() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QInputDialog):
+            dialog.setTextValue("justaword")
+            dialog.accept()
+
+    QTimer.singleShot(200, type_word)
+    window.opener.ask_url()
+    assert window.message_bar.kind == "error"
+    assert "no web address or file called “justaword”" in window.message_bar.label.text()
