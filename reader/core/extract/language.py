@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
-# Enough text to tell a language; more only costs time.
+# Enough text to tell a script; more only costs time.
 SAMPLE_CHARS = 3_000
+# Enough for the detector: on the benchmark pages 200 characters agreed as often as 2,000.
+DETECT_CHARS = 1_000
 # Below this many letters a guess is not worth making.
 MIN_LETTERS = 40
 # Share of letters in CJK scripts from which a text is CJK whatever the page claims.
@@ -22,12 +24,18 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 _LETTER = re.compile(r"[^\W\d_]")
+_ANY_CJK = re.compile(
+    r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\uac00-\ud7af\u1100-\u11ff\u3130-\u318f"
+    r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]"
+)
 _CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
 
 def script_language(text: str) -> str | None:
     """ "zh", "ja" or "ko" when CJK scripts make up a good share of the letters, else None."""
     sample = text[:SAMPLE_CHARS]
+    if sample.isascii() or not _ANY_CJK.search(sample):
+        return None  # the common case, told in one pass
     letters = len(_LETTER.findall(sample))
     if letters < MIN_LETTERS // 4:
         return None
@@ -48,8 +56,8 @@ def detect_language(text: str) -> str | None:
     by_script = script_language(text)
     if by_script:
         return by_script
-    sample = text[:SAMPLE_CHARS]
-    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+    sample = text[:DETECT_CHARS]
+    if len(sample) < MIN_LETTERS or len(_LETTER.findall(sample)) < MIN_LETTERS:
         return None
     try:
         import pycld2
