@@ -39,6 +39,11 @@ _VERB_AFTER_NAME = (
     r"plans|expects|declined|[a-z]+ed)\b)"
 )
 
+# User names are written with an underscore or with digits inside a word; people and places
+# never are (products are: "RX7800XT", "A350").
+_HANDLE = re.compile(r"_|[a-z]\d|\d[a-z]")
+_HANDLE_LABELS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
+
 Words = list[tuple[int, int]]
 
 
@@ -228,6 +233,8 @@ def is_junk(surface: str, label: str) -> bool:
     if lowered in _DATE_WORDS:
         return True
     if label in lexicon.NAME_LABELS:
+        if label in _HANDLE_LABELS and _HANDLE.search(surface):
+            return True  # "skier8390", "cloud_8f8f": a user name, not a person or a place
         if {surface, surface.removesuffix("s"), surface.split("-")[0]} & lexicon.GENERIC_ACRONYMS:
             return True  # "an API", "IoT devices": a kind of thing
         if lowered in lexicon.COMMON_WORDS and not (surface.isupper() and len(surface) > 1):

@@ -137,3 +137,14 @@ def test_a_line_of_words_the_article_writes_in_lower_case_is_a_heading() -> None
     assert run(text, [("Creating Types", "PERSON"), ("Mira Zorvane", "PERSON")]) == [
         ("Mira Zorvane", "PERSON")
     ]
+
+
+def test_a_user_name_is_no_person_or_place_but_a_model_number_stays_a_product() -> None:
+    text = "skier8390 wrote that cloud_8f8f owns an RX7800XT. Mira Zorvane agreed."
+    spans = [
+        ("skier8390", "GPE"),
+        ("cloud_8f8f", "PERSON"),
+        ("RX7800XT", "PRODUCT"),
+        ("Mira Zorvane", "PERSON"),
+    ]
+    assert run(text, spans) == [("RX7800XT", "PRODUCT"), ("Mira Zorvane", "PERSON")]
