@@ -88,14 +88,18 @@ def curate(
         return mentions, entities
     from reader.core.entities import curation
 
+    names = [e.name for e in entities]
+    agreed = curation.agreed_labels(library_labels(conn, article_id, names))
+    ruled = value(conn, "SELECT 1 FROM entity_rules WHERE undone_at = '' LIMIT 1") is not None
+    if not agreed and not ruled:
+        return mentions, entities
+    # The text only when something may change: an article can be megabytes long.
     found = rows(conn, "SELECT text, uid FROM articles WHERE id = ?", [article_id])
     text = str(found[0]["text"] or "") if found else ""
     uid = str(found[0]["uid"] or "") if found else ""
-    names = {e.key: e.name for e in entities}
-    agreed = curation.agreed_labels(library_labels(conn, article_id, list(names.values())))
     if agreed:
         mentions, entities = curation.with_library_labels(text, mentions, entities, agreed)
-    if value(conn, "SELECT 1 FROM entity_rules WHERE undone_at = '' LIMIT 1") is None:
+    if not ruled:
         return mentions, entities
     return curation.curate(text, mentions, entities, active(conn), uid)
 
