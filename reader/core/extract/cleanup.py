@@ -159,6 +159,23 @@ _MAINTENANCE = re.compile(
     re.IGNORECASE,
 )
 MAX_NOTICE_CHARS = 400
+# Words every notice above holds; looking for them first spares the pattern on other text.
+_NOTICE_WORDS = (
+    "help",
+    "citations",
+    "template message",
+    "dynamic list",
+    "cleanup",
+    "issues",
+    "cite any",
+)
+
+
+def _is_maintenance_notice(text: str) -> bool:
+    lowered = text.casefold()
+    return any(w in lowered for w in _NOTICE_WORDS) and bool(_MAINTENANCE.search(text))
+
+
 # A heading that opens a box of links to other stories.
 _RELATED_HEADING = re.compile(
     r"^(?:related(?:\s+\w+){0,2}|more\s+(?:from|on|in|about|stories|news|articles)\b.{0,40}"
@@ -215,16 +232,13 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
     ):
         start += 1
     # The title again as a heading just below a category line or two ("SQL", "Opinion").
-    blocks = [
-        b
-        for i, b in enumerate(blocks)
-        if not (
-            start <= i < start + TITLE_REPEAT_BLOCKS
-            and b.kind is BlockKind.HEADING
-            and title_key
-            and _norm(b.text) == title_key
-        )
-    ]
+    head = blocks[start : start + TITLE_REPEAT_BLOCKS]
+    if title_key and any(b.kind is BlockKind.HEADING and _norm(b.text) == title_key for b in head):
+        blocks = [
+            *blocks[:start],
+            *(b for b in head if not (b.kind is BlockKind.HEADING and _norm(b.text) == title_key)),
+            *blocks[start + TITLE_REPEAT_BLOCKS :],
+        ]
     kept: list[Block] = []
     seen: set[str] = set()
     seen_images: set[tuple[str | None, str]] = set()
@@ -264,7 +278,7 @@ def clean_blocks(blocks: list[Block], title: str, byline: str | None = None) -> 
                 continue
             if len(text) < 300 and _TEASER.match(text) and _mostly_link(block):
                 continue
-            if len(text) <= MAX_NOTICE_CHARS and _MAINTENANCE.search(text):
+            if len(text) <= MAX_NOTICE_CHARS and _is_maintenance_notice(text):
                 continue
         kept.append(block)
     # The author box at the end: "Jane Doe is a reporter for X." and the name line above it.
@@ -293,6 +307,8 @@ MAX_LIST_CAPTION_CHARS = 400
 
 def attach_captions(blocks: list[Block]) -> list[Block]:
     """Give an uncaptioned picture the credit line that follows it as its caption."""
+    if not any(b.kind is BlockKind.IMAGE and not b.text for b in blocks):
+        return blocks
     out: list[Block] = []
     for block in blocks:
         previous = out[-1] if out else None
