@@ -18,31 +18,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from reader.core.fetch.guard import NetworkPolicy
-
-WORDS = [
-    "harbour",
-    "lantern",
-    "orchard",
-    "meadow",
-    "glacier",
-    "canyon",
-    "willow",
-    "thunder",
-    "compass",
-    "lighthouse",
-    "quarry",
-    "railway",
-    "market",
-    "bridge",
-    "tunnel",
-    "village",
-    "ferry",
-    "valley",
-    "summit",
-    "island",
-    "river",
-    "forest",
-]
+from tests.words import WORDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,31 +34,7 @@ from reader.core.feeds.service import Feeds
 from reader.core.fetch import make_session
 from reader.core.fetch.guard import NetworkPolicy
 from reader.core.library import Library
-
-WORDS = [
-    "harbour",
-    "lantern",
-    "orchard",
-    "meadow",
-    "glacier",
-    "canyon",
-    "willow",
-    "thunder",
-    "compass",
-    "lighthouse",
-    "quarry",
-    "railway",
-    "market",
-    "bridge",
-    "tunnel",
-    "village",
-    "ferry",
-    "valley",
-    "summit",
-    "island",
-    "river",
-    "forest",
-]
+from tests.words import WORDS
 
 
 def prose(seed: int, words: int) -> str:

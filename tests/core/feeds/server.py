@@ -14,30 +14,7 @@ from email.utils import formatdate
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-WORDS = [
-    "harbour",
-    "lantern",
-    "orchard",
-    "meadow",
-    "glacier",
-    "canyon",
-    "willow",
-    "thunder",
-    "compass",
-    "lighthouse",
-    "quarry",
-    "railway",
-    "market",
-    "bridge",
-    "tunnel",
-    "village",
-    "ferry",
-    "valley",
-    "summit",
-    "island",
-    "river",
-    "forest",
-]
+from tests.words import WORDS
 
 
 def prose(seed: int, words: int = 220) -> str:

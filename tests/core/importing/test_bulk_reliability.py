@@ -34,31 +34,7 @@ from reader.core.importing.runner import import_file
 from reader.core.job_owner import list_jobs
 from reader.core.library import Library
 from reader.core.models import RawPage
-
-WORDS = [
-    "harbour",
-    "lantern",
-    "orchard",
-    "meadow",
-    "glacier",
-    "canyon",
-    "willow",
-    "thunder",
-    "compass",
-    "lighthouse",
-    "quarry",
-    "railway",
-    "market",
-    "bridge",
-    "tunnel",
-    "village",
-    "ferry",
-    "valley",
-    "summit",
-    "island",
-    "river",
-    "forest",
-]
+from tests.words import WORDS
 
 # What each kind of path does, and how the import must end for it.
 EXPECTED = {
