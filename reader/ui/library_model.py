@@ -30,6 +30,7 @@ from reader.ui.tasks import TaskRunner
 from reader.ui.theme import THEMES, Theme
 
 PAGE_SIZE = 200
+PROGRESS_BAR_PX = 2  # the reading progress under a row
 
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 SummaryRole = Qt.ItemDataRole.UserRole + 2
@@ -220,7 +221,8 @@ class LibraryListModel(QAbstractListModel):
 
 
 class ArticleDelegate(QStyledItemDelegate):
-    """Two lines per article: title (bold while unread, with a dot), then site, date, minutes."""
+    """Three lines per article: title (bold while unread, with a dot); site, date, minutes; a
+    line of the excerpt. A thin bar along the bottom shows how far it was read."""
 
     def __init__(self, theme: Callable[[], Theme] | None = None) -> None:
         super().__init__()
@@ -228,7 +230,7 @@ class ArticleDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         metrics = QFontMetrics(option.font)
-        return QSize(200, int(metrics.height() * 2 + metrics.height() * 1.3))
+        return QSize(200, int(metrics.height() * 3.25 + metrics.height() * 1.3))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         summary = index.data(SummaryRole)
@@ -277,4 +279,17 @@ class ArticleDelegate(QStyledItemDelegate):
             left, top + int(metrics.height() * 1.25), width, metrics.height(),
             Qt.AlignmentFlag.AlignLeft, details,
         )  # fmt: skip
+        excerpt = " ".join((summary.excerpt or "").split())
+        if excerpt:
+            painter.setPen(QColor(theme.text))
+            painter.drawText(
+                left, top + int(metrics.height() * 2.5), width, metrics.height(),
+                Qt.AlignmentFlag.AlignLeft,
+                metrics.elidedText(excerpt, Qt.TextElideMode.ElideRight, width),
+            )  # fmt: skip
+        progress = min(max(float(summary.read_progress or 0.0), 0.0), 1.0)
+        if progress > 0:
+            bar = QRect(left, rect.bottom() - PROGRESS_BAR_PX - 1, int(width * progress),
+                        PROGRESS_BAR_PX)  # fmt: skip
+            painter.fillRect(bar, QColor(theme.accent))
         painter.restore()

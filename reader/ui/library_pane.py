@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from reader.ui.library_access import (
     SORTS,
@@ -229,7 +230,12 @@ class LibraryPane(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         box.setCompleter(completer)
         completer.activated.connect(self._choose_filter)
-        box.lineEdit().editingFinished.connect(lambda: self._choose_filter(box.currentText()))
+        box.lineEdit().editingFinished.connect(self._on_filter_edited)
+
+    def _on_filter_edited(self) -> None:
+        # Also sent when the focus leaves while the window is being closed and destroyed.
+        if isValid(self.filter_box):
+            self._choose_filter(self.filter_box.currentText())
 
     def _choose_filter(self, text: str) -> None:
         """Choose the filter called `text`; any other text goes back to the current filter's."""
@@ -308,9 +314,11 @@ class LibraryPane(QWidget):
             self.list_view.scrollTo(index)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Only key presses are looked at: other events also arrive while the pane is being
+        # destroyed, when touching it would fail.
         if (
-            watched is self.search
-            and event.type() == QEvent.Type.KeyPress
+            event.type() == QEvent.Type.KeyPress
+            and watched is self.search
             and isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Down
         ):
@@ -321,7 +329,7 @@ class LibraryPane(QWidget):
                 if not self.list_view.currentIndex().isValid():
                     self.select_row(0)
                 return True
-        return super().eventFilter(watched, event)
+        return False
 
     def drop(self, article_id: int) -> bool:
         """Take an article out of the list and select its neighbour; False when none is left."""

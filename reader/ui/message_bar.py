@@ -86,9 +86,9 @@ class MessageBar(QFrame):
         self._place()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is self.parentWidget():
             self._place()
-        return super().eventFilter(watched, event)
+        return False  # the host handles its own events
 
     def _place(self) -> None:
         host = self.parentWidget()

@@ -5,9 +5,11 @@ article, the legend following Ctrl+E, the clicked mention in the middle of the v
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from reader.core.errors import ReadmarkError
+from reader.ui.library_model import SummaryRole
 from tests.ui.conftest import note_article
 
 
@@ -249,3 +251,55 @@ def test_a_failure_names_the_file_once_and_a_bare_word_is_no_address(
     window.opener.ask_url()
     assert window.message_bar.kind == "error"
     assert "no web address or file called “justaword”" in window.message_bar.label.text()
+
+
+def _row_image(window, summary):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    view = window.list_view
+    delegate = view.itemDelegate()
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    index = window.model.index(0)
+    height = delegate.sizeHint(option, index).height()
+    option.rect = QRect(0, 0, 300, height)
+    image = QImage(300, height, QImage.Format.Format_RGB32)
+    image.fill(QColor(window.theme.chrome))
+    painter = QPainter(image)
+
+    class Index:  # the delegate reads only the summary
+        def data(self, _role):  # type: ignore[no-untyped-def]
+            return summary
+
+    delegate.paint(painter, option, Index())
+    painter.end()
+    return image, height
+
+
+def test_list_rows_show_a_line_of_the_excerpt_and_how_far_it_was_read(make_window) -> None:
+    from dataclasses import replace
+
+    window = make_window()
+    summary = window.model.index(0).data(SummaryRole)
+    plain, height = _row_image(window, replace(summary, excerpt="", read_progress=0.0))
+    with_excerpt, _ = _row_image(window, replace(summary, excerpt="Herons stood in the shallows."))
+    third_line = range(int(height * 0.6), height - 4)
+    assert any(
+        plain.pixelColor(x, y) != with_excerpt.pixelColor(x, y)
+        for x in range(0, 300, 2)
+        for y in third_line
+    ), "the excerpt is drawn on its own line"
+    half, _ = _row_image(window, replace(summary, excerpt="", read_progress=0.5))
+    accent = QColor(window.theme.accent)
+    read = max(
+        sum(1 for x in range(300) if half.pixelColor(x, y) == accent)
+        for y in range(height - 6, height)
+    )
+    assert 100 <= read <= 160, "a bar about half the row long"
+    unread = max(
+        sum(1 for x in range(300) if plain.pixelColor(x, y) == accent)
+        for y in range(height - 6, height)
+    )
+    assert unread == 0, "no bar for an article not started"
