@@ -106,7 +106,8 @@ def save_item(library: Library, item: ImportItem, prepared: Prepared) -> int:
         uid=item.uid or None,
     )
     progress = float(item.read_progress) if item.read_progress is not None else None
-    library.write(set_reading_state, article_id, progress, item.opened_at)
+    if progress is not None or item.opened_at:
+        library.write(set_reading_state, article_id, progress, item.opened_at)
     versions = list((entry or {}).get("text_versions") or [])
     if entry is not None:
         values = stored_values(library, article_id, entry)
