@@ -241,7 +241,7 @@ class HighlightController(QObject):
             menu.exec(event.globalPos())
             menu.deleteLater()
             return True
-        return super().eventFilter(watched, event)
+        return False
 
     def context_menu(self, point: QPoint) -> QMenu:
         """The reading view's menu with the highlight actions first."""

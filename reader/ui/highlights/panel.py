@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from reader.core.anchoring import COLORS
 from reader.core.models import Annotation
@@ -174,12 +175,16 @@ class AnnotationsPanel(QWidget):
             self.controller.set_note(self._note_for, self.note_edit.toPlainText().strip())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.note_edit and event.type() == QEvent.Type.FocusOut:
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and watched is self.note_edit
+            and isValid(self.note_edit)  # focus also leaves while the window is destroyed
+        ):
             note_for, text = self._note_for, self.note_edit.toPlainText().strip()
             if note_for is not None:
                 # Saved after the event: saving refreshes the list, which may have the focus now.
                 QTimer.singleShot(0, lambda: self.controller.set_note(note_for, text))
-        return super().eventFilter(watched, event)
+        return False
 
     def _on_current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         self.note_edit.clearFocus()
