@@ -1,0 +1,210 @@
+"""The X-Ray page of one library entity: its type and spellings, the sentence that introduced
+it, every article that mentions it (with counts, a snippet and each mention to jump to), the
+entities it appears with most, and a timeline by month.
+
+Titles, snippets and names come from saved pages: every widget here shows them as plain text.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from reader.core.entities.xray import XRay, timeline
+from reader.ui.entity_list import CURATION_TEXTS, type_name
+from reader.ui.rich_text import plain_label, shown, tooltip
+from reader.ui.session import plural
+
+ArticleRole = Qt.ItemDataRole.UserRole + 1  # (article id, start, end)
+OtherRole = Qt.ItemDataRole.UserRole + 2  # (name, label)
+BAR = "▇"
+
+
+def _heading(text: str) -> QLabel:
+    label = plain_label(QLabel(text))
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class XRayPage(QWidget):
+    back_requested = Signal()
+    open_requested = Signal(int, int, int)  # article id, start, end of the mention
+    xray_requested = Signal(str, str)  # name, label of an entity it appears with
+    curate_requested = Signal(str, object)  # what (see CURATION_TEXTS), LibraryEntity
+    reject_here_requested = Signal(object, int)  # LibraryEntity, article id
+    undo_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.xray: XRay | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        back = QPushButton("‹ All Entities")
+        back.setToolTip("Back to the list of entities (Backspace)")
+        back.setShortcut("Backspace")
+        back.clicked.connect(self.back_requested.emit)
+        top.addWidget(back)
+        top.addStretch(1)
+        self.buttons: dict[str, QPushButton] = {}
+        for what in ("rename", "merge", "retype", "reject_type"):
+            button = QPushButton(CURATION_TEXTS[what].format(kind="…"))
+            button.clicked.connect(lambda _c=False, w=what: self._curate(w))
+            top.addWidget(button)
+            self.buttons[what] = button
+        undo = QPushButton("Undo Last Decision")
+        undo.clicked.connect(self.undo_requested.emit)
+        top.addWidget(undo)
+        layout.addLayout(top)
+
+        self.title = _heading("")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.facts = plain_label(QLabel())
+        self.facts.setWordWrap(True)
+        self.description = plain_label(QLabel())
+        self.description.setWordWrap(True)
+        for label in (self.title, self.facts, self.description):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(label)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(_heading("Articles"))
+        self.articles = QTreeWidget()
+        self.articles.setHeaderLabels(["Article", "Mentions", "Saved"])
+        self.articles.setWordWrap(True)
+        self.articles.itemActivated.connect(self._on_article_activated)
+        self.articles.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.articles.customContextMenuRequested.connect(self._article_menu)
+        left_layout.addWidget(self.articles, 1)
+        split.addWidget(left)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(_heading("Appears with"))
+        self.together = QListWidget()
+        self.together.itemActivated.connect(self._on_other_activated)
+        right_layout.addWidget(self.together, 1)
+        right_layout.addWidget(_heading("Timeline (articles saved per month)"))
+        self.timeline = QListWidget()
+        right_layout.addWidget(self.timeline, 1)
+        split.addWidget(right)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        layout.addWidget(split, 1)
+
+    def show_xray(self, found: XRay) -> None:
+        self.xray = found
+        entity = found.entity
+        kind = type_name(entity.label)
+        self.title.setText(shown(entity.name))
+        facts = [
+            f"{kind} ({entity.label})",
+            f"{plural(entity.articles, 'article')}, {plural(entity.mentions, 'mention')}",
+        ]
+        if entity.aliases:
+            facts.append("Also written: " + shown(", ".join(entity.aliases)))
+        self.facts.setText(" · ".join(facts))
+        self.description.setText(
+            f"First seen: “{shown(found.description)}”" if found.description else ""
+        )
+        self.description.setVisible(bool(found.description))
+        self.buttons["reject_type"].setText(CURATION_TEXTS["reject_type"].format(kind=kind.lower()))
+        self._fill_articles(found)
+        self._fill_together(found)
+        self._fill_timeline(found)
+
+    def _fill_articles(self, found: XRay) -> None:
+        self.articles.clear()
+        for each in found.appearances:
+            first = each.offsets[0] if each.offsets else (0, 0)
+            title = shown(each.title) or "Untitled"
+            item = QTreeWidgetItem([title, str(len(each.offsets)), each.added_at[:10]])
+            item.setData(0, ArticleRole, (each.article_id, *first))
+            item.setToolTip(0, tooltip(f"{each.title}\n\n{each.snippet}"))
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            if each.snippet:
+                snippet = QTreeWidgetItem([f"“{shown(each.snippet)}”"])
+                snippet.setData(0, ArticleRole, (each.article_id, *first))
+                snippet.setFirstColumnSpanned(True)
+                item.addChild(snippet)
+            for number, (start, end) in enumerate(each.offsets, 1):
+                where = round(100 * start / max(1, each.length))
+                child = QTreeWidgetItem([f"Mention {number}, {where}% into the text"])
+                child.setData(0, ArticleRole, (each.article_id, start, end))
+                item.addChild(child)
+            self.articles.addTopLevelItem(item)
+            item.setFirstColumnSpanned(False)
+        self.articles.resizeColumnToContents(1)
+        self.articles.resizeColumnToContents(2)
+        self.articles.setColumnWidth(0, max(260, self.articles.width() - 160))
+
+    def _fill_together(self, found: XRay) -> None:
+        self.together.clear()
+        for name, label, count in found.appears_with:
+            item = QListWidgetItem(
+                f"{shown(name)} — {type_name(label)}, {plural(count, 'article')}"
+            )
+            item.setData(OtherRole, (name, label))
+            item.setToolTip("Double-click for its X-Ray")
+            self.together.addItem(item)
+
+    def _fill_timeline(self, found: XRay) -> None:
+        self.timeline.clear()
+        months = timeline(found.appearances)["saved"]
+        widest = max(months.values(), default=1)
+        for month, count in months.items():
+            bar = BAR * max(1, round(12 * count / widest))
+            self.timeline.addItem(QListWidgetItem(f"{month}  {bar} {count}"))
+
+    # -- what the person asks -----------------------------------------------------------------
+
+    def article_items(self) -> list[QTreeWidgetItem]:
+        return [self.articles.topLevelItem(i) for i in range(self.articles.topLevelItemCount())]
+
+    def _on_article_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        article_id, start, end = item.data(0, ArticleRole)
+        self.open_requested.emit(article_id, start, end)
+
+    def _on_other_activated(self, item: QListWidgetItem) -> None:
+        name, label = item.data(OtherRole)
+        self.xray_requested.emit(name, label)
+
+    def _curate(self, what: str) -> None:
+        if self.xray is not None:
+            self.curate_requested.emit(what, self.xray.entity)
+
+    def _article_menu(self, where: QPoint) -> None:
+        item = self.articles.itemAt(where)
+        if item is None or self.xray is None:
+            return
+        article_id = item.data(0, ArticleRole)[0]
+        menu = QMenu(self)
+        menu.addAction("Open at This Mention").triggered.connect(
+            lambda: self._on_article_activated(item, 0)
+        )
+        entity = self.xray.entity
+        menu.addAction("Not an Entity in This Article").triggered.connect(
+            lambda: self.reject_here_requested.emit(entity, article_id)
+        )
+        menu.exec(self.articles.viewport().mapToGlobal(where))
