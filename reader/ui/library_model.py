@@ -31,6 +31,7 @@ from reader.ui.theme import THEMES, Theme
 
 PAGE_SIZE = 200
 PROGRESS_BAR_PX = 2  # the reading progress under a row
+EXCERPT_CACHE_ROWS = 2000
 
 ArticleIdRole = Qt.ItemDataRole.UserRole + 1
 SummaryRole = Qt.ItemDataRole.UserRole + 2
@@ -227,6 +228,22 @@ class ArticleDelegate(QStyledItemDelegate):
     def __init__(self, theme: Callable[[], Theme] | None = None) -> None:
         super().__init__()
         self._theme = theme or (lambda: THEMES["light"])
+        # Excerpts are long; eliding one costs more than painting it, so each is elided once
+        # per width (the cache is dropped when it grows past a few screens of rows).
+        self._excerpts: dict[tuple[int, int, str], str] = {}
+
+    def _excerpt(self, summary: ArticleSummary, metrics: QFontMetrics, width: int) -> str:
+        if not summary.excerpt:
+            return ""
+        key = (summary.id, width, summary.excerpt[:40])
+        found = self._excerpts.get(key)
+        if found is None:
+            if len(self._excerpts) > EXCERPT_CACHE_ROWS:
+                self._excerpts.clear()
+            flat = " ".join(summary.excerpt[: width // 2].split())  # more than fits in the line
+            found = metrics.elidedText(flat, Qt.TextElideMode.ElideRight, width)
+            self._excerpts[key] = found
+        return found
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
         metrics = QFontMetrics(option.font)
@@ -279,13 +296,13 @@ class ArticleDelegate(QStyledItemDelegate):
             left, top + int(metrics.height() * 1.25), width, metrics.height(),
             Qt.AlignmentFlag.AlignLeft, details,
         )  # fmt: skip
-        excerpt = " ".join((summary.excerpt or "").split())
+        excerpt = self._excerpt(summary, metrics, width)
         if excerpt:
             painter.setPen(QColor(theme.text))
             painter.drawText(
                 left, top + int(metrics.height() * 2.5), width, metrics.height(),
                 Qt.AlignmentFlag.AlignLeft,
-                metrics.elidedText(excerpt, Qt.TextElideMode.ElideRight, width),
+                excerpt,
             )  # fmt: skip
         progress = min(max(float(summary.read_progress or 0.0), 0.0), 1.0)
         if progress > 0:

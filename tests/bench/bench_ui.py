@@ -400,16 +400,21 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--startup-runs", type=int, default=5)
     parser.add_argument(
-        "--only", choices=["open", "startup"], help="run one part (start-up needs the library)"
+        "--only",
+        choices=["open", "startup", "scroll"],
+        help="run one part (start-up and scrolling need the library)",
     )
     args = parser.parse_args()
 
-    if args.only != "startup":
+    if args.only not in ("startup", "scroll"):
         print_open(args.runs)
     if args.only == "open":
         return 0
     if not args.library.exists():
         print(f"\nNo 100k library at {args.library}: run tests/bench/bench_store.py first.")
+        return 0
+    if args.only == "scroll":
+        print_scroll(args.library)
         return 0
     print("\nStart-up with the 100k library (process launch -> window shown)")
     startup = bench_startup(args.library, args.startup_runs)
@@ -450,6 +455,10 @@ def print_rest(library: Path) -> None:
             f"(debounce {SEARCH_DEBOUNCE}), longest GUI stall meanwhile "
             f"{search[f'{word}_gap_ms']:.0f} ms"
         )
+    print_scroll(library)
+
+
+def print_scroll(library: Path) -> None:
     print("\nScrolling the 100k list")
     scroll = bench_scroll(library)
     fetch = ", ".join(f"{d:,}: {ms:.1f} ms" for d, ms in scroll["fetch_ms"].items())  # type: ignore[attr-defined]
