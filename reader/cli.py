@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "reader.commands.backup",
     "reader.commands.serve",
     "reader.commands.feeds",
+    "reader.commands.repair",
 ]
 
 

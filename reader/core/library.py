@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import reader.core.store.annotations as annotation_rows
-from reader.core import adding, fetch
+from reader.core import adding, fetch, repairing
 from reader.core.adding import UNCHANGED, EntityResult, Prepared, Reanchor, Recognise, States
 from reader.core.anchoring import library_reanchor, stored_form
 from reader.core.errors import ArticleNotFoundError, LibraryError
@@ -214,22 +214,14 @@ class Library:
 
     # -- text changes -----------------------------------------------------------------------
 
-    def reextract(self, article_id: int, reanchor: Reanchor | None = None) -> bool:
-        """Extract the article again from its stored source; True if its text changed.
-
-        Highlights are moved by `reanchor` (or the library's) in the same transaction; without
-        one, the old text is kept (`old_text`) so they can be re-anchored later.
-        """
-        page, old_hash = adding.stored_page(article_id, self.read(articles.source_row, article_id))
-        article = extract(page)
-        row = adding.reextracted_row(article)
-        recognised = self.recognise(article) if self.recognise else None
-        with self._write() as conn:
-            adding.replace_text(conn, article_id, row, reanchor or self.reanchor)
-            articles.update(conn, article_id, row)
-            if recognised is not None:
-                adding.store_entities(conn, article_id, recognised)
-        return bool(row["text_hash"] != old_hash)
+    def reextract(
+        self, article_id: int, reanchor: Reanchor | None = None, reading: str = "readmark"
+    ) -> bool:
+        """Extract the article again from its stored source (with `reading`, one of
+        `extract.READINGS`); True if its text changed. Highlights are moved by `reanchor` (or
+        the library's) in the same transaction; without one, the old text is kept (`old_text`)
+        so they can be re-anchored later. Entities are found again (`repairing.reextract`)."""
+        return repairing.reextract(self, article_id, reading, reanchor).changed
 
     def old_text(self, article_id: int, text_hash: str) -> str | None:
         """The text an article had when its hash was `text_hash`, if still kept."""

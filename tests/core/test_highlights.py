@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core import library as library_module
+from reader.core import repairing
 from reader.core.anchoring import library_reanchor, new_annotation
 from reader.core.highlights import current_annotations
 from reader.core.library import Library
@@ -30,19 +30,19 @@ def test_reextraction_with_a_changed_extractor_keeps_every_highlight_and_note(
         mark = new_annotation(text, start, start + len(quote), note=f"note {index}")
         library.add_annotation(article_id, mark)
 
-    original_extract = library_module.extract
+    original_extract = repairing.extract_logged
 
-    def changed_extractor(raw, kind=None):  # type: ignore[no-untyped-def]
-        article = original_extract(raw, kind=kind)
+    def changed_extractor(raw, kind=None, reading="readmark", compare=False):  # type: ignore[no-untyped-def]
+        article, log = original_extract(raw, kind, reading, compare)
         # A newer extractor: a standfirst before the body, straight quotes, a typo fixed badly.
         blocks = [Block(BlockKind.PARAGRAPH, "Listen to this story. 4 min read.")]
         for block in article.blocks:
             changed = block.text.replace("“", '"').replace("”", '"')
             changed = changed.replace("old bridge", "old  bridge").replace("forty", "fourty")
             blocks.append(replace(block, text=changed, inlines=()))
-        return replace(article, blocks=tuple(blocks))
+        return replace(article, blocks=tuple(blocks)), log
 
-    monkeypatch.setattr(library_module, "extract", changed_extractor)
+    monkeypatch.setattr(repairing, "extract_logged", changed_extractor)
     assert library.reextract(article_id)
     new_text = library.get(article_id).article.text
     assert new_text.startswith("Listen to this story.")

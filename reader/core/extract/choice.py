@@ -180,6 +180,11 @@ class Candidates:
             self._made = self._whole()
         return self._made
 
+    @property
+    def made_whole(self) -> Reading | None:
+        """The whole-page reading if a rule (or the log) asked for it, else None."""
+        return self._made
+
 
 Rule = Callable[[Candidates], Reading | None]
 

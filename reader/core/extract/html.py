@@ -15,16 +15,18 @@ from reader.core.models import Article, Block, BlockKind, RawPage
 
 from .blocks import MAX_BLOCKS, to_blocks
 from .choice import (
+    MIN_WORDS,
     Candidates,
     Reading,
     choose,
     declared,
-    reading,
     trafilatura_reading,
     whole_page_reading,
 )
+from .choice import reading as reading_of
 from .cleanup import clean_article, clean_blocks
 from .decode import decode_text
+from .log import READABILITY, READMARK, TRAFILATURA, WHOLE_PAGE, ExtractionLog, log_name
 from .metadata import Metadata, extract_metadata
 from .readable import find_article, strip_for_scoring
 from .repair import hoist_void_content, repair_markup
@@ -78,7 +80,18 @@ def document_base(root: lxml.html.HtmlElement, url: str | None) -> str | None:
     return url
 
 
-def article_from_html(text: str, url: str | None = None) -> Article:
+def article_from_html(text: str, url: str | None = None, reading: str = READMARK) -> Article:
+    return read_html(text, url, reading)[0]
+
+
+def read_html(
+    text: str, url: str | None = None, reading: str = READMARK, compare: bool = False
+) -> tuple[Article, ExtractionLog]:
+    """The article, and the log of which reading was kept and why.
+
+    `reading` forces one reading (see `log.READINGS`); `compare` makes every reading, so that
+    the log shows all their lengths (slower: for a person asking, not for adding).
+    """
     root, notices = parse_html_noting(text)
     base = document_base(root, url)
     meta = extract_metadata(root, base)
@@ -94,33 +107,76 @@ def article_from_html(text: str, url: str | None = None) -> Article:
     if element is not None:
         clean_article(element)
         blocks = to_blocks(element, base)
-    ours = reading("ours", blocks)
+    ours = reading_of("ours", blocks)
     other = None
     # A page that says it is an article and reads as one is left to readability alone.
-    if not (page.article and ours.words >= MIN_ARTICLE_WORDS):
+    short = not (page.article and ours.words >= MIN_ARTICLE_WORDS)
+    tried = compare or reading == TRAFILATURA or short
+    if tried:
         other = trafilatura_reading(text, base, fast=not page.product)
 
     def whole() -> Reading:
         return whole_page_reading(snapshot if snapshot is not None else parse_html(text), base)
 
     candidates = Candidates(ours, other, page, whole)
-    chosen, _rule = choose(candidates)
+    if reading == READMARK:
+        chosen, rule = choose(candidates)
+    else:
+        chosen, rule = _asked(candidates, reading), "asked for"
+    if compare:
+        candidates.whole  # noqa: B018 -- made for the log's lengths
     if len(chosen.blocks) >= MAX_BLOCKS:
         notices.append(f"This page has more than {MAX_BLOCKS:,} blocks; the rest was left out.")
     blocks = clean_blocks(chosen.blocks, meta.title, meta.byline)
-    notice = WHOLE_PAGE_NOTICE if chosen.name == "whole page" else ""
-    if not _has_text(blocks) and chosen is not candidates.whole:
+    notice = WHOLE_PAGE_NOTICE if chosen.name == "whole page" and reading == READMARK else ""
+    if reading == READMARK and not _has_text(blocks) and chosen is not candidates.whole:
         blocks, notice = clean_blocks(candidates.whole.blocks, meta.title, None), WHOLE_PAGE_NOTICE
-    if not _has_text(blocks) and meta.excerpt:
+        chosen, rule = candidates.whole, "nothing left"
+    if reading == READMARK and not _has_text(blocks) and meta.excerpt:
         blocks, notice = [Block(BlockKind.PARAGRAPH, meta.excerpt)], DESCRIPTION_NOTICE
+        rule = "description"
     if not _has_text(blocks):
+        if reading != READMARK:
+            raise ExtractionError(f"The {reading} reading found no text on this page.")
         raise ExtractionError("No readable text was found on this page.")
     if notice:  # said first: the reader should know before reading on
         blocks.insert(0, Block(BlockKind.PARAGRAPH, f"{NOTICE_PREFIX}{notice}"))
     # What was left out for safety is said in the article itself, where every reader of it
     # (the window, `show`, the exports) sees it.
     blocks.extend(Block(BlockKind.PARAGRAPH, f"{NOTICE_PREFIX}{notice}") for notice in notices)
-    return _article(meta, blocks, url)
+    log = ExtractionLog(
+        reading=log_name(chosen.name) if rule != "description" else "description",
+        rule=rule,
+        words=_lengths(candidates, tried),
+        asked=reading,
+    )
+    return _article(meta, blocks, url), log
+
+
+def _lengths(candidates: Candidates, tried: bool) -> tuple[tuple[str, int | None], ...]:
+    """Each reading's length in words; None for one that was not made."""
+    other = candidates.other.words if candidates.other is not None else (0 if tried else None)
+    whole = candidates.made_whole
+    return (
+        (READABILITY, candidates.ours.words),
+        (TRAFILATURA, other),
+        (WHOLE_PAGE, None if whole is None else whole.words),
+    )
+
+
+def _asked(candidates: Candidates, reading: str) -> Reading:
+    """The reading a person asked for; an error when it found nothing."""
+    if reading == READABILITY:
+        found: Reading | None = candidates.ours
+    elif reading == TRAFILATURA:
+        found = candidates.other
+    elif reading == WHOLE_PAGE:
+        found = candidates.whole
+    else:
+        raise ValueError(f"unknown reading {reading!r}")
+    if found is None or found.words < MIN_WORDS:
+        raise ExtractionError(f"The {reading} reading found no text on this page.")
+    return found
 
 
 def _has_text(blocks: list[Block]) -> bool:
