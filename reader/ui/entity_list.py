@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from reader.core.entities.catalog import LibraryEntity
 from reader.core.entities.linking import normalise
 from reader.ui.rich_text import action_text, plain_label, shown
-from reader.ui.theme import GROUP_NAMES, GROUP_SINGULAR, group_of
+from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, GROUP_NAMES, GROUP_SINGULAR, group_of
 
 NAME, TYPE, ARTICLES, MENTIONS, LAST = range(5)
 HEADERS = ("Name", "Type", "Articles", "Mentions", "Last saved")
@@ -77,7 +77,7 @@ class EntityList(QWidget):
         self.search.returnPressed.connect(self._open_first_shown)
         bar.addWidget(self.search, 1)
         self.type_box = QComboBox()
-        self.type_box.addItem("All types", "")
+        self.type_box.addItem("All but numbers", "")
         for group, name in GROUP_NAMES.items():
             self.type_box.addItem(name.replace("&", "&&"), group)
         self.type_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
@@ -97,6 +97,7 @@ class EntityList(QWidget):
         self.status = plain_label(QLabel())
         layout.addWidget(self.status)
         self.listed: list[ListedEntity] = []
+        self._sorted = False  # the person has not chosen an order yet: most articles first
 
     def set_entities(self, listed: Sequence[ListedEntity]) -> None:
         self.listed = list(listed)
@@ -120,8 +121,9 @@ class EntityList(QWidget):
                 item.setToolTip(NAME, "Also written: " + shown(", ".join(e.aliases)))
             self.tree.addTopLevelItem(item)
         self.tree.setSortingEnabled(True)
-        if column < 0 or not self.listed:
+        if not self._sorted:
             column, order = ARTICLES, Qt.SortOrder.DescendingOrder
+            self._sorted = bool(self.listed)
         self.tree.sortByColumn(column, order)
         for index in range(len(HEADERS)):
             self.tree.resizeColumnToContents(index)
@@ -140,7 +142,8 @@ class EntityList(QWidget):
             item = self.tree.topLevelItem(i)
             entity: LibraryEntity = item.data(NAME, EntityRole)
             spellings = (entity.name, *entity.aliases)
-            hide = bool(group) and group_of(entity.label) != group
+            kind = group_of(entity.label)
+            hide = kind != group if group else kind in DEFAULT_HIDDEN_GROUPS
             if wanted and not hide:
                 hide = not any(wanted in normalise(s) for s in spellings)
             item.setHidden(hide)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -92,6 +93,11 @@ class XRayPage(QWidget):
         self.articles = QTreeWidget()
         self.articles.setHeaderLabels(["Article", "Mentions", "Saved"])
         self.articles.setWordWrap(True)
+        header = self.articles.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.articles.itemActivated.connect(self._on_article_activated)
         self.articles.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.articles.customContextMenuRequested.connect(self._article_menu)
@@ -155,9 +161,6 @@ class XRayPage(QWidget):
                 item.addChild(child)
             self.articles.addTopLevelItem(item)
             item.setFirstColumnSpanned(False)
-        self.articles.resizeColumnToContents(1)
-        self.articles.resizeColumnToContents(2)
-        self.articles.setColumnWidth(0, max(260, self.articles.width() - 160))
 
     def _fill_together(self, found: XRay) -> None:
         self.together.clear()
