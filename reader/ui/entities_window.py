@@ -21,7 +21,10 @@ from reader.core.entities.xray import XRay, xray
 from reader.core.library import Library
 from reader.core.store import entity_groups
 from reader.ui.actions import ActionSpec
+from reader.ui.controllers.entities import EntityController
 from reader.ui.entity_list import EntityList, ListedEntity, type_name
+from reader.ui.entity_panel import EntityPanel
+from reader.ui.entity_panel_menu import PanelMenu
 from reader.ui.errors import readable_error
 from reader.ui.rich_text import shown
 from reader.ui.xray_page import XRayPage
@@ -96,6 +99,10 @@ class EntitiesFeature(QObject):
         self.library = context.library
         self.window: EntitiesWindow | None = None
         self.action = self.shell.add_action(SHOW, self.show)
+        # The open article's entities are painted again after a decision, as after recognition.
+        self.controller = self.shell.widget.findChild(EntityController)
+        panel = self.shell.widget.findChild(EntityPanel)
+        self.panel_menu = PanelMenu(self, panel) if panel is not None else None
 
     def _ensure_window(self) -> EntitiesWindow:
         if self.window is None:
@@ -144,6 +151,18 @@ class EntitiesFeature(QObject):
             entity = window.page.xray.entity
             self.open_xray_named(entity.name, entity.label)
 
+    def show_xray_of(self, name: str, label: str) -> None:
+        """The window, on the X-Ray page of the entity `name` names."""
+        window = self._ensure_window()
+        window.show()
+        window.raise_()
+        self.open_xray_named(name, label)
+
+    def _repaint_open_article(self) -> None:
+        article_id = self.context.session.current_id
+        if self.controller is not None and article_id is not None:
+            self.controller.recognised.emit(article_id)
+
     def open_xray(self, entity: LibraryEntity) -> None:
         self.open_xray_named(entity.name, entity.label)
 
@@ -191,6 +210,7 @@ class EntitiesFeature(QObject):
         def done(touched: int) -> None:
             self.context.session.library_changed.emit()
             self.shell.notify_undo(f"{said} ({touched} articles updated).", self.undo)
+            self._repaint_open_article()
             self.decided.emit(touched)
             self.refresh()
 
@@ -235,6 +255,16 @@ class EntitiesFeature(QObject):
 
     def _ask_merge(self, parent: QWidget, entity: LibraryEntity) -> None:
         window = self._ensure_window()
+        if not window.list.listed:  # asked from the panel before the list was ever shown
+            library = self.library
+
+            def listed(found: list[ListedEntity]) -> None:
+                window.list.set_entities(found)
+                if found:
+                    self._ask_merge(parent, entity)
+
+            self._run(lambda: listed_entities(library), listed, "Could not list the entities")
+            return
         others = [
             e
             for e in window.list.listed
@@ -289,6 +319,7 @@ class EntitiesFeature(QObject):
             self.shell.notify_info(
                 f"Undone: {rule.action} “{rule.name}” ({count} articles recognised again)."
             )
+            self._repaint_open_article()
             self.decided.emit(count)
             self.refresh()
 

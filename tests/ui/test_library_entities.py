@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from reader.cli import main
 from reader.core.library import Library
 from reader.core.models import Mention
+from reader.ui.entity_panel import EntityKeyRole
 from tests.ui.conftest import FakeRecogniser, note_article
 
 NAMES = {
@@ -158,3 +159,38 @@ def test_rejecting_from_the_x_ray_is_a_stored_rule(
         shown.page.buttons["reject_type"].click()
     assert "London" not in [item.text(0) for item in rows(shown.list.tree)]
     assert "London" not in {e["name"] for e in cli_list(capsys, data_dir)}
+
+
+def panel_item(window, name: str):  # type: ignore[no-untyped-def]
+    tree = window.entity_panel.tree
+    for i in range(tree.topLevelItemCount()):
+        parent = tree.topLevelItem(i)
+        for j in range(parent.childCount()):
+            if parent.child(j).text(0).startswith(name + "  "):
+                return parent.child(j)
+    return None
+
+
+def test_the_panel_menu_rejects_in_this_article_and_the_panel_follows(
+    make_window, qtbot, ids, capsys, data_dir: Path
+) -> None:
+    window = make_window()
+    feature = window.library_entities
+    window.open_article(ids["Rivals"])
+    item = panel_item(window, "Initrode")
+    assert item is not None
+    menu = feature.panel_menu.menu_for(item.data(0, EntityKeyRole))
+    (here,) = [a for a in menu.actions() if a.text() == "Not an Entity in This Article"]
+    with qtbot.waitSignal(feature.decided, timeout=20_000):
+        here.trigger()
+    assert panel_item(window, "Initrode") is None
+    assert panel_item(window, "Initech") is not None
+    assert "Initrode" not in {e["name"] for e in cli_list(capsys, data_dir)}
+    # The X-Ray is one menu item away.
+    item = panel_item(window, "London")
+    menu = feature.panel_menu.menu_for(item.data(0, EntityKeyRole))
+    (xray,) = [a for a in menu.actions() if a.text() == "X-Ray of “London”"]
+    with qtbot.waitSignal(feature.xray_shown, timeout=20_000):
+        xray.trigger()
+    assert feature.window.page.title.text() == "London"
+    assert feature.window.isVisible()
