@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import QInputDialog, QTreeWidget, QTreeWidgetItem
 
 from reader.cli import main
 from reader.core.library import Library
-from reader.core.models import Mention
+from reader.core.models import Entity, Mention
+from reader.ui.entity_list import EntityRole
 from reader.ui.entity_panel import EntityKeyRole
 from tests.ui.conftest import FakeRecogniser, note_article
 
@@ -194,3 +195,41 @@ def test_the_panel_menu_rejects_in_this_article_and_the_panel_follows(
         xray.trigger()
     assert feature.window.page.title.text() == "London"
     assert feature.window.isVisible()
+
+
+def test_rename_and_change_type_from_the_window_are_what_the_cli_lists(
+    make_window, qtbot, ids, capsys, data_dir: Path, monkeypatch
+) -> None:
+    window = make_window()
+    feature, shown = open_entities(window, qtbot)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Initech Inc.", True))
+    entity = row_named(shown.list.tree, "Initech").data(0, EntityRole)
+    with qtbot.waitSignal(feature.listed, timeout=20_000):
+        feature.curate("rename", entity)
+    assert row_named(shown.list.tree, "Initech Inc.").text(1) == "Organisation"
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Product (PRODUCT)", True))
+    entity = row_named(shown.list.tree, "Initrode").data(0, EntityRole)
+    with qtbot.waitSignal(feature.listed, timeout=20_000):
+        feature.curate("retype", entity)
+    assert row_named(shown.list.tree, "Initrode").text(1) == "Product"
+    listed = {e["name"]: e for e in cli_list(capsys, data_dir)}
+    assert listed["Initech Inc."]["type"] == "ORG"
+    assert listed["Initrode"]["type"] == "PRODUCT"
+    assert "Initech" not in listed
+
+
+def test_a_hostile_title_is_shown_as_its_own_text(make_window, qtbot, library: Library) -> None:
+    title = '<img src="/dev/zero"><b>Obama</b>'
+    article_id = library.add_article(note_article(title, "Barack Obama spoke."))
+    key = "person:barack obama"
+    library.set_entities(
+        article_id, [Mention(0, 12, "PERSON", key)], [Entity(key, "PERSON", "Barack Obama")]
+    )
+    window = make_window()
+    feature, shown = open_entities(window, qtbot)
+    with qtbot.waitSignal(feature.xray_shown, timeout=20_000):
+        feature.open_xray_named("Barack Obama", "PERSON")
+    (item,) = shown.page.article_items()
+    assert item.text(0) == title
+    labels = (shown.page.title, shown.page.facts, shown.page.description)
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
