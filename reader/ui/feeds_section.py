@@ -1,9 +1,7 @@
 """The Feeds section: subscriptions by folder with unread counts, "Subscribe…" (an address or an
-OPML file), a feed's last error in plain words, and refreshes in the background on each feed's
-interval while the window is open.
-
-Network and database work runs through the window's `TaskRunner`; the widgets only ever see the
-results. Choosing a feed or a folder shows its articles in the library list (`feed:` search).
+OPML file), a feed's last error in plain words, and background refreshes on each feed's interval.
+Network and database work runs through the window's `TaskRunner`, the widgets see only results;
+choosing a feed or a folder shows its articles in the library list (`feed:` search).
 """
 
 from __future__ import annotations
@@ -34,15 +32,14 @@ from PySide6.QtWidgets import (
 from reader.core.errors import ReadmarkError
 from reader.core.feeds.interval import format_interval, parse_interval
 from reader.core.feeds.model import Feed, FeedOutcome
-from reader.core.feeds.opml import read_opml
-from reader.core.feeds.refresh import Refresher, RefreshPolicy
 from reader.core.feeds.service import Feeds
-from reader.core.importers.mail import MailReport, watch_folder
 from reader.core.library import Library
 from reader.ui.actions import ActionSpec
 from reader.ui.rich_text import plain_label, shown, tooltip
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # refresh, OPML and mail load on first use: start-up needs none of them
+    from reader.core.feeds.refresh import RefreshPolicy
+    from reader.core.importers.mail import MailReport
     from reader.ui.features import FeatureContext
 
 CHECK_EVERY_MS = 60_000  # how often the window looks for feeds whose interval has passed
@@ -247,7 +244,7 @@ class FeedsFeature(QObject):
         self.shell = context.shell
         self.library: Library = context.library
         self.tasks = context.tasks
-        self.policy = policy or RefreshPolicy()
+        self.policy = policy
         self.section = FeedsSection()
         self.dock = self.shell.add_panel(self.section, "Feeds", LEFT)
         self.dock.hide()  # until the library is known to follow a feed
@@ -263,8 +260,7 @@ class FeedsFeature(QObject):
         self.section.move_requested.connect(self._ask_folder)
         self.section.every_requested.connect(self._ask_every)
         self.refreshing = False
-        # A refresh still running when the window closes stops at its next entry; what it
-        # saved stays saved and the rest comes with the next refresh.
+        # A refresh running at close stops at its next entry; the rest comes with the next one.
         self.cancel = threading.Event()
         self.shell.widget.destroyed.connect(self.cancel.set)
         self._placed = False
@@ -355,6 +351,8 @@ class FeedsFeature(QObject):
 
     def import_opml(self, path: Path) -> None:
         def work() -> tuple[int, int]:
+            from reader.core.feeds.opml import read_opml
+
             outlines = read_opml(path)
             feeds = Feeds(self.library)
             new = 0
@@ -421,6 +419,8 @@ class FeedsFeature(QObject):
         self.checking_mail = True
 
         def work() -> MailReport:
+            from reader.core.importers.mail import watch_folder
+
             return watch_folder(self.library, folder)
 
         def done(report: MailReport) -> None:
@@ -463,9 +463,10 @@ class FeedsFeature(QObject):
         recognise = self.context.recogniser()
 
         def work() -> list[FeedOutcome]:
-            refresher = Refresher(
-                self.library, self.policy, recognise=recognise, cancel=self.cancel
-            )
+            from reader.core.feeds.refresh import Refresher, RefreshPolicy
+
+            policy = self.policy or RefreshPolicy()
+            refresher = Refresher(self.library, policy, recognise=recognise, cancel=self.cancel)
             return refresher.run(ids)
 
         def failed(exc: BaseException) -> None:

@@ -25,7 +25,7 @@ from reader.core.errors import (
     TooLargeError,
     UnsupportedContentError,
 )
-from reader.core.fetch import guard
+from reader.core.fetch import guard, transport
 from reader.core.fetch.guard import NetworkPolicy
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
@@ -92,7 +92,7 @@ def get(
     ReadmarkError whose message says what happened in words a person understands.
     """
     fetch.check_url(url)
-    session = guard.install(session)
+    session = transport.install(session)
     session.max_redirects = limits.max_redirects
     host = host_of(url)
     deadline = guard.Deadline(limits.total_timeout_s, limits.max_total_timeout_s)

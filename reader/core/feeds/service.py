@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-
-import requests
+from typing import TYPE_CHECKING
 
 from reader.core import fetch
 from reader.core.errors import ReadmarkError
-from reader.core.feeds import http
 from reader.core.feeds.model import ACTIONS, DEFAULT_EVERY_S, Feed, ParsedFeed, Rule
 from reader.core.feeds.parse import FeedFormatError, discover, looks_like_html, parse_feed
 from reader.core.library import Library, normalise_tag
 from reader.core.query import parse as parse_query
 from reader.core.store import feeds as store
+
+if TYPE_CHECKING:  # fetching loads `requests`; the window lists feeds long before it fetches
+    import requests
+
+    from reader.core.feeds import http
 
 
 class FeedError(ReadmarkError):
@@ -133,6 +136,8 @@ class Feeds:
         The feed is fetched and read first, so an address that is no feed is refused with the
         reason; its entries arrive with the next refresh.
         """
+        from reader.core.feeds import http
+
         url = url.strip()
         existing = self.find(url)
         if existing is not None:

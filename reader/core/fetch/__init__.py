@@ -16,11 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import urlsplit
-
-import requests
-import urllib3.exceptions
 
 from reader import __version__
 from reader.core.errors import (
@@ -37,6 +34,9 @@ from reader.core.errors import (
 from reader.core.fetch import guard
 from reader.core.fetch.guard import NetworkPolicy
 from reader.core.models import RawPage
+
+if TYPE_CHECKING:  # imported on first fetch: a window showing the library needs neither yet
+    import requests
 
 MAX_RESPONSE_BYTES = 20 * 1024 * 1024
 MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024
@@ -85,6 +85,10 @@ def is_url(source: str) -> bool:
 
 def make_session() -> requests.Session:
     """The one HTTP session Readmark uses: our User-Agent and a redirect cap."""
+    import requests
+
+    from reader.core.fetch.transport import install
+
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
     session.headers["Accept"] = (
@@ -93,7 +97,7 @@ def make_session() -> requests.Session:
     # Only encodings this module can inflate in bounded steps.
     session.headers["Accept-Encoding"] = "gzip, deflate"
     session.max_redirects = MAX_REDIRECTS
-    return guard.install(session)
+    return install(session)
 
 
 def load(source: str, session: requests.Session | None = None) -> RawPage:
@@ -246,7 +250,9 @@ def fetch_url(
     The person asked for `url`, so it may be on a local address; a redirect may not lead to one.
     """
     check_url(url)
-    session = guard.install(session or make_session())
+    from reader.core.fetch.transport import install
+
+    session = install(session or make_session())
     timeout = timeout or (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
     total_timeout_s = total_timeout_s or TOTAL_TIMEOUT_S
     max_total_timeout_s = max(total_timeout_s, max_total_timeout_s or MAX_TOTAL_TIMEOUT_S)
@@ -377,8 +383,13 @@ def read_body(
 
 def _translate(exc: BaseException, url: str, host: str) -> LoadError:
     """A `requests`/`urllib3` failure as the error a person reads."""
+    import requests
+    import urllib3.exceptions
+
+    from reader.core.fetch.transport import RefusedAddressError
+
     for cause in _causes(exc):
-        if isinstance(cause, guard.RefusedAddressError):
+        if isinstance(cause, RefusedAddressError):
             return BlockedAddressError(cause.reason)
     if isinstance(exc, requests.exceptions.TooManyRedirects):
         return NetworkError(

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-import requests
-import urllib3.exceptions
 
 from reader.core.errors import ReadmarkError
 from reader.core.fetch import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, guard, make_session, read_body
 from reader.core.fetch.guard import NetworkPolicy
 from reader.core.models import Article
+
+if TYPE_CHECKING:
+    import requests
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_ARTICLE_IMAGE_BYTES = 25 * 1024 * 1024
@@ -52,13 +52,22 @@ class HttpImageFetcher:
         read_timeout_s: float = READ_TIMEOUT_S,
         max_bytes: int | None = None,
     ) -> None:
-        self.session = guard.install(session or make_session())
+        from reader.core.fetch.transport import install
+
+        # Made on the first image when none is given: a window that fetches nothing yet never
+        # loads `requests`.
+        self._session = None if session is None else install(session)
         self.network = network or guard.DEFAULT_POLICY
         self.timeout_s = timeout_s
         self.max_timeout_s = max(timeout_s, max_timeout_s)
         self.min_bytes_per_s = min_bytes_per_s
         self.timeouts = (connect_timeout_s, read_timeout_s)
         self.max_bytes = max_bytes
+
+    def session(self) -> requests.Session:
+        if self._session is None:
+            self._session = make_session()
+        return self._session
 
     def __call__(
         self, url: str, *, page_url: str | None = None, timeout_s: float | None = None
@@ -70,6 +79,9 @@ class HttpImageFetcher:
         deadline = guard.Deadline(budget, hard)
         access = guard.Access(self.network, _host(page_url))
         max_bytes = self.max_bytes or MAX_IMAGE_BYTES
+        import requests
+        import urllib3.exceptions
+
         try:
             with guard.guarded(deadline, access):
                 found = self._get(url, deadline, max_bytes)
@@ -80,7 +92,7 @@ class HttpImageFetcher:
         return None if deadline.expired else found
 
     def _get(self, url: str, deadline: guard.Deadline, max_bytes: int) -> tuple[bytes, str] | None:
-        with self.session.get(url, timeout=self.timeouts, stream=True) as response:
+        with self.session().get(url, timeout=self.timeouts, stream=True) as response:
             mime = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if response.status_code >= 400 or not mime.startswith("image/"):
                 return None

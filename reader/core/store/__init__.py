@@ -6,8 +6,12 @@ the facade the GUI, the CLI and scripts call.
 
 # No `from __future__ import annotations` here: it would shadow the `annotations` submodule.
 
-from reader.core.failures import database_error
-from reader.core.store.db import (
+from reader.core.store.lean_import import load_sqlite_utils
+
+load_sqlite_utils()  # before any module of the store imports it
+
+from reader.core.failures import database_error  # noqa: E402
+from reader.core.store.db import (  # noqa: E402
     BUSY_TIMEOUT_MS,
     MIGRATIONS_TABLE,
     WRITE_ATTEMPTS,
