@@ -33,6 +33,14 @@ OtherRole = Qt.ItemDataRole.UserRole + 2  # (name, label)
 BAR = "▇"
 
 
+def strip(offsets: tuple[tuple[int, int], ...], length: int, width: int = 16) -> str:
+    """Where in the article the mentions are: one cell per sixteenth of the text."""
+    cells = ["·"] * width
+    for start, _ in offsets:
+        cells[min(width - 1, start * width // max(1, length))] = "▮"
+    return "".join(cells)
+
+
 def _heading(text: str) -> QLabel:
     label = plain_label(QLabel(text))
     font = label.font()
@@ -91,12 +99,12 @@ class XRayPage(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(_heading("Articles"))
         self.articles = QTreeWidget()
-        self.articles.setHeaderLabels(["Article", "Mentions", "Saved"])
+        self.articles.setHeaderLabels(["Article", "Where", "Mentions", "Saved"])
         self.articles.setWordWrap(True)
         header = self.articles.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
+        for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.articles.itemActivated.connect(self._on_article_activated)
         self.articles.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -111,7 +119,7 @@ class XRayPage(QWidget):
         self.together = QListWidget()
         self.together.itemActivated.connect(self._on_other_activated)
         right_layout.addWidget(self.together, 1)
-        right_layout.addWidget(_heading("Timeline (articles saved per month)"))
+        right_layout.addWidget(_heading("Timeline (articles per month)"))
         self.timeline = QListWidget()
         right_layout.addWidget(self.timeline, 1)
         split.addWidget(right)
@@ -145,18 +153,20 @@ class XRayPage(QWidget):
         for each in found.appearances:
             first = each.offsets[0] if each.offsets else (0, 0)
             title = shown(each.title) or "Untitled"
-            item = QTreeWidgetItem([title, str(len(each.offsets)), each.added_at[:10]])
+            where = strip(each.offsets, each.length)
+            item = QTreeWidgetItem([title, where, str(len(each.offsets)), each.added_at[:10]])
+            item.setToolTip(1, "Where in the text it is mentioned, from start to end")
             item.setData(0, ArticleRole, (each.article_id, *first))
             item.setToolTip(0, tooltip(f"{each.title}\n\n{each.snippet}"))
-            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+            item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
             if each.snippet:
                 snippet = QTreeWidgetItem([f"“{shown(each.snippet)}”"])
                 snippet.setData(0, ArticleRole, (each.article_id, *first))
                 snippet.setFirstColumnSpanned(True)
                 item.addChild(snippet)
             for number, (start, end) in enumerate(each.offsets, 1):
-                where = round(100 * start / max(1, each.length))
-                child = QTreeWidgetItem([f"Mention {number}, {where}% into the text"])
+                into = round(100 * start / max(1, each.length))
+                child = QTreeWidgetItem([f"Mention {number}, {into}% into the text"])
                 child.setData(0, ArticleRole, (each.article_id, start, end))
                 item.addChild(child)
             self.articles.addTopLevelItem(item)
@@ -174,11 +184,19 @@ class XRayPage(QWidget):
 
     def _fill_timeline(self, found: XRay) -> None:
         self.timeline.clear()
-        months = timeline(found.appearances)["saved"]
-        widest = max(months.values(), default=1)
-        for month, count in months.items():
-            bar = BAR * max(1, round(12 * count / widest))
-            self.timeline.addItem(QListWidgetItem(f"{month}  {bar} {count}"))
+        by = timeline(found.appearances)
+        for kind, months in (("Saved", by["saved"]), ("Published", by["published"])):
+            if not months:
+                continue
+            heading = QListWidgetItem(kind)
+            font = heading.font()
+            font.setBold(True)
+            heading.setFont(font)
+            self.timeline.addItem(heading)
+            widest = max(months.values())
+            for month, count in months.items():
+                bar = BAR * max(1, round(12 * count / widest))
+                self.timeline.addItem(QListWidgetItem(f"{month}  {bar} {count}"))
 
     # -- what the person asks -----------------------------------------------------------------
 

@@ -139,7 +139,8 @@ def test_the_x_ray_lists_the_articles_and_opens_one_at_the_mention(make_window, 
     assert page.description.text() == "First seen: “Barack Obama spoke in London on Monday.”"
     items = {item.text(0): item for item in page.article_items()}
     assert set(items) == {"Speech in the capital", "A company's year"}
-    assert items["Speech in the capital"].text(1) == "2"
+    assert items["Speech in the capital"].text(2) == "2"
+    assert items["Speech in the capital"].text(1).count("▮") == 2
     together = [page.together.item(i).text() for i in range(page.together.count())]
     assert any(text.startswith("London — Place") for text in together)
     assert page.timeline.count() >= 1
