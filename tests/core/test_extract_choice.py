@@ -42,6 +42,7 @@ def test_a_scattered_page_that_is_no_article_is_read_whole() -> None:
     assert pick(50, 60, 400, PLAIN) == ("whole page", "scattered page")
     assert pick(50, 60, 150, PLAIN)[0] != "whole page"  # not 3x longer than both
     assert pick(50, 60, 4_000, ARTICLE)[0] != "whole page"  # a page that says it is an article
+    assert pick(250, 60, 4_000, PLAIN)[0] != "whole page"  # an article in a long page
 
 
 def test_the_other_reading_wins_only_when_clearly_more_complete() -> None:

@@ -36,6 +36,9 @@ MORE_COMPLETE = 1.1
 WHOLE_PAGE = 3.0
 # Below this many words there is no reading worth comparing.
 MIN_WORDS = 1
+# Below this many words readability's reading is a fragment the whole page may replace; above
+# it, it is an article that merely sits in a long page (a news page with many teasers).
+FRAGMENT_WORDS = 150
 
 # What the whole-page reading leaves out: the site's chrome and everything that is not text.
 _CHROME = (
@@ -205,7 +208,7 @@ def _product_page(c: Candidates) -> Reading | None:
 
 
 def _scattered_page(c: Candidates) -> Reading | None:
-    if c.page.article or c.page.product:
+    if c.page.article or c.page.product or c.ours.words >= FRAGMENT_WORDS:
         return None
     longest = max(c.ours.words, c.other.words if c.other else 0)
     return c.whole if c.whole.words > WHOLE_PAGE * longest else None
