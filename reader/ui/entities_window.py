@@ -22,9 +22,9 @@ from reader.core.library import Library
 from reader.core.store import entity_groups
 from reader.ui.actions import ActionSpec
 from reader.ui.controllers.entities import EntityController
-from reader.ui.entity_list import EntityList, ListedEntity, type_name
+from reader.ui.entity_list import TYPES, EntityList, ListedEntity, type_name
 from reader.ui.entity_panel import EntityPanel
-from reader.ui.entity_panel_menu import PanelMenu
+from reader.ui.entity_panel_menu import MarkSelection, PanelMenu
 from reader.ui.errors import readable_error
 from reader.ui.rich_text import shown
 from reader.ui.xray_page import XRayPage
@@ -40,8 +40,6 @@ SHOW = ActionSpec(
     tip="Every entity of the library, and the X-Ray of each (Ctrl+Shift+X)",
     separator_before=True,
 )
-# The types a person can give an entity, as the type menu offers them.
-TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC")
 
 
 def listed_entities(library: Library) -> list[ListedEntity]:
@@ -103,6 +101,7 @@ class EntitiesFeature(QObject):
         self.controller = self.shell.widget.findChild(EntityController)
         panel = self.shell.widget.findChild(EntityPanel)
         self.panel_menu = PanelMenu(self, panel) if panel is not None else None
+        self.mark_selection = MarkSelection(self)
 
     def _ensure_window(self) -> EntitiesWindow:
         if self.window is None:

@@ -32,6 +32,8 @@ from reader.ui.theme import DEFAULT_HIDDEN_GROUPS, GROUP_NAMES, GROUP_SINGULAR, 
 NAME, TYPE, ARTICLES, MENTIONS, LAST = range(5)
 HEADERS = ("Name", "Type", "Articles", "Mentions", "Last saved")
 EntityRole = Qt.ItemDataRole.UserRole + 1
+# The types a person can give an entity, as the type menus offer them.
+TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "FAC")
 
 
 @dataclass(frozen=True, slots=True)

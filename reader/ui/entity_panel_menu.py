@@ -1,5 +1,6 @@
 """The entity panel's context menu: the X-Ray of an entity of the open article, and the
-decisions about it (rename, merge, change type, reject here or everywhere, undo).
+decisions about it (rename, merge, change type, reject here or everywhere, undo); and Article ▸
+Mark Selection As, which makes the selected words an entity of the open article.
 
 Installed by the Library Entities feature on the window's entity panel; the decisions go
 through the feature, so they are the same stored rules the CLI makes.
@@ -12,13 +13,53 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
+from reader.core.entities import decisions
 from reader.core.entities.catalog import LibraryEntity
-from reader.ui.entity_list import CURATION_TEXTS, type_name
+from reader.core.entities.curation import Rule
+from reader.ui.actions import ActionSpec
+from reader.ui.entity_list import CURATION_TEXTS, TYPES, type_name
 from reader.ui.entity_panel import EntityKeyRole, EntityPanel
 from reader.ui.rich_text import action_text
 
 if TYPE_CHECKING:
     from reader.ui.entities_window import EntitiesFeature
+
+
+MARK = ActionSpec(
+    "mark_selection",
+    "Mark Selection As",
+    "Article",
+    tip="Make the selected words an entity of this article, wherever it says them",
+)
+
+
+class MarkSelection:
+    def __init__(self, feature: EntitiesFeature) -> None:
+        self.feature = feature
+        shell = feature.shell
+        self.action = shell.add_action(MARK, lambda: self.mark(""))
+        self.menu = QMenu("Mark Selection As", shell.widget)
+        for label in TYPES:
+            choice = self.menu.addAction(f"{type_name(label)} ({label})")
+            choice.triggered.connect(lambda _c=False, lab=label: self.mark(lab))
+        self.action.setMenu(self.menu)
+
+    def selected_words(self) -> str:
+        return " ".join(self.feature.context.view.textCursor().selectedText().split())
+
+    def mark(self, label: str) -> None:
+        feature = self.feature
+        words = self.selected_words()
+        article_id = feature.context.session.current_id
+        if not label or not words or article_id is None or feature.context.session.trashed:
+            feature.shell.notify_info("Select some words of the article, then choose their type.")
+            return
+        library = feature.library
+
+        def rules() -> list[Rule]:
+            return [Rule("add", words, label, article_uid=decisions.uid_of(library, article_id))]
+
+        feature.decide(rules, f"“{words}” marked as {type_name(label).lower()}")
 
 
 class PanelMenu:

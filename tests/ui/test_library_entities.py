@@ -234,3 +234,20 @@ def test_a_hostile_title_is_shown_as_its_own_text(make_window, qtbot, library: L
     assert item.text(0) == title
     labels = (shown.page.title, shown.page.facts, shown.page.description)
     assert all(label.textFormat() == Qt.TextFormat.PlainText for label in labels)
+
+
+def test_marking_selected_words_makes_them_an_entity_of_the_article(
+    make_window, qtbot, ids, capsys, data_dir: Path
+) -> None:
+    window = make_window()
+    feature = window.library_entities
+    window.open_article(ids["A company's year"])
+    view = window.reading_view
+    start = view.article.text.index("forty people")
+    view.select_range(start, start + len("forty people"))
+    (group,) = [a for a in feature.mark_selection.menu.actions() if a.text() == "Group (NORP)"]
+    with qtbot.waitSignal(feature.decided, timeout=20_000):
+        group.trigger()
+    assert panel_item(window, "forty people") is not None
+    listed = {e["name"]: e for e in cli_list(capsys, data_dir)}
+    assert listed["forty people"]["type"] == "NORP"
