@@ -7,13 +7,18 @@ original page are read from the same source and write nothing.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+import lxml.etree
+
 from reader.core import adding
 from reader.core.adding import EntityResult, Reanchor, Recognise
+from reader.core.errors import ExtractionError
 from reader.core.extract import extract_logged
+from reader.core.extract.decode import decode_text
 from reader.core.extract.log import READMARK, ExtractionLog
 from reader.core.models import RawPage
 from reader.core.store import articles
@@ -47,13 +52,16 @@ def reextract(
     article_id: int,
     reading: str = READMARK,
     reanchor: Reanchor | None = None,
+    recognise: Recognise | None = None,
 ) -> Reextracted:
     """Extract the article again from its stored source with `reading`; highlights are moved
-    by `reanchor` (or the library's) in the same transaction, entities are found again."""
+    by `reanchor` (or the library's) in the same transaction, entities are found again (by
+    `recognise`, else the library's; without either, idle recognition finds them later)."""
     page, old_hash = adding.stored_page(article_id, library.read(articles.source_row, article_id))
     article, log = extract_logged(page, reading=reading)
     row = adding.reextracted_row(article)
-    recognised = library.recognise(article) if library.recognise else None
+    recognise = recognise or library.recognise
+    recognised = recognise(article) if recognise else None
     library.write(_replace, article_id, row, reanchor or library.reanchor, recognised)
     return Reextracted(changed=bool(row["text_hash"] != old_hash), log=log)
 
@@ -81,3 +89,64 @@ def original(library: Library, article_id: int) -> RawPage:
     """The page the article was saved from, as it was stored."""
     page, _hash = adding.stored_page(article_id, library.read(articles.source_row, article_id))
     return page
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Shown with their text; every other element is unwrapped (its text kept) or, below, dropped.
+_KEPT = _names(
+    "html body p div span h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table thead tbody tfoot tr td th "
+    "caption blockquote pre code em strong b i u s small sub sup br hr section article main "
+    "header footer nav aside figure figcaption abbr cite q time mark del ins kbd samp var "
+    "address details summary"
+)
+# Dropped with everything inside: what runs, loads, or is not text.
+_DROPPED = _names(
+    "head script style template iframe frame frameset object embed applet svg math canvas "
+    "video audio img picture source track map area input select textarea option link meta "
+    "base param portal"
+)
+_CELL_SPANS = ("colspan", "rowspan")
+
+
+def original_html(page: RawPage) -> str:
+    """The saved page as inert HTML to show read-only: its text and structure with no script,
+    style, image, frame, form field, link target or attribute that could load anything."""
+    from reader.core.extract.html import parse_html  # the HTML reader, loaded when needed
+
+    text = decode_text(page)
+    if page.content_type == "text/plain":
+        return f"<pre>{html.escape(text)}</pre>"
+    try:
+        root = parse_html(text)
+    except ExtractionError:
+        return "<p></p>"
+    doomed: list[Any] = []
+    unwrapped: list[Any] = []
+    for node in root.iter():
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if not tag or tag in _DROPPED or _hidden(node):
+            doomed.append(node)
+        elif tag not in _KEPT:
+            unwrapped.append(node)
+    for node in doomed:
+        if node.getparent() is not None:
+            node.drop_tree()  # keeps the text that follows it
+    for node in unwrapped:
+        if node.getparent() is not None:
+            node.drop_tag()
+    for node in root.iter():
+        spans = {k: v for k, v in node.attrib.items() if k in _CELL_SPANS and v.isdigit()}
+        node.attrib.clear()
+        node.attrib.update(spans)
+    body = root.find("body")
+    return lxml.etree.tostring(
+        body if body is not None else root, encoding="unicode", method="html"
+    )
+
+
+def _hidden(node: Any) -> bool:
+    style = (node.get("style") or "").replace(" ", "").lower()
+    return node.get("hidden") is not None or "display:none" in style

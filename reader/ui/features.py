@@ -27,6 +27,7 @@ FEATURES: dict[str, str] = {
     "highlights": "reader.ui.highlights.feature:install",
     "feeds": "reader.ui.feeds_section:install",
     "browser_capture": "reader.ui.browser_capture:install",
+    "repair": "reader.ui.repair:install",
     "library_entities": "reader.ui.entities_window:install",
 }
 

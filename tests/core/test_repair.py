@@ -133,3 +133,19 @@ def test_the_command_line_extracts_again_with_a_reading_and_prints_the_log(
     assert "Why: " in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main([*base, "reextract", str(article_id), "--reading", "best"])
+
+
+def test_the_original_is_shown_with_its_text_and_nothing_that_loads_or_runs() -> None:
+    remote = (
+        "<img src='http://127.0.0.1:9/p.png'><p style='background:url(http://127.0.0.1:9/b)'"
+        " onclick='x()'>Styled <a href='javascript:x()'>link</a><custom-tag>kept</custom-tag>"
+        "</p><script>alert('ran')</script><iframe src='file:///etc/passwd'></iframe>"
+        "<table><tr><td colspan='2' width='9'>cell</td></tr></table><p hidden>secret</p>"
+    )
+    shown = repairing.original_html(RawPage(data=page(remote), content_type="text/html"))
+    for gone in ("<img", "<script", "alert", "<iframe", "style=", "onclick", "href", "secret"):
+        assert gone not in shown
+    assert "Styled link" in shown and "kept" in shown and MENU in shown and SIDEBAR[2] in shown
+    assert '<td colspan="2">cell</td>' in shown
+    text = RawPage(data=b"a <b>bold</b> claim", content_type="text/plain")
+    assert repairing.original_html(text) == "<pre>a &lt;b&gt;bold&lt;/b&gt; claim</pre>"

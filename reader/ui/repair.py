@@ -1,0 +1,286 @@
+"""Repairing an article that came out wrong, from the page it was saved from.
+
+Article ▸ Extract Again ▸ Readmark / Readability / trafilatura / Whole Page extracts the open
+article again with the reading chosen (its highlights move to the new text, its entities are
+found again); Article ▸ Show Original shows the saved page itself, sanitised and read-only, with
+nothing loaded from the network or the disk; Article ▸ Extraction Log… says which reading was
+kept, by which rule, and how long each reading is. The slow parts run on the window's workers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from reader.core import repairing
+from reader.core.extract.log import READINGS, READMARK, ExtractionLog
+from reader.render.inert import InertDocument
+from reader.ui.actions import ActionSpec
+from reader.ui.rich_text import plain_label, window_title
+
+if TYPE_CHECKING:
+    from reader.ui.features import FeatureContext
+
+# What each reading is called in the menu, and what its entry says it does.
+LABELS = {
+    "readmark": ("Readmark", "The usual choice among the readings below"),
+    "readability": ("Readability", "readability-lxml's reading of the article alone"),
+    "trafilatura": ("trafilatura", "trafilatura's reading of the page"),
+    "whole page": ("Whole Page", "The whole page without its menus, header and footer"),
+}
+SHOW_ORIGINAL = ActionSpec(
+    "show_original",
+    "Show Original",
+    None,
+    keys=("Ctrl+U",),
+    tip="The page this article was saved from, without scripts, images or styles (Ctrl+U)",
+)
+EXTRACTION_LOG = ActionSpec(
+    "extraction_log",
+    "Extraction Log…",
+    None,
+    keys=("Ctrl+Shift+L",),
+    tip="Which reading of the saved page was kept, and why (Ctrl+Shift+L)",
+)
+ORIGINAL_NOTE = (
+    "The page as it was saved, read-only: its scripts, images, styles and forms are left out "
+    "and nothing is loaded from the network or from this computer."
+)
+
+
+class OriginalView(QTextEdit):
+    """The saved page, sanitised, in a read-only view whose document loads nothing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setAcceptRichText(False)
+        self.setDocument(InertDocument(self))
+
+    def show_html(self, html: str) -> None:
+        self.document().setHtml(html)
+
+    def loadResource(self, kind: int, name: Any) -> object:  # noqa: N802 - Qt override
+        return None
+
+
+class OriginalDialog(QDialog):
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title(f"Original — {title}"))
+        self.resize(760, 640)
+        layout = QVBoxLayout(self)
+        self.note = plain_label(QLabel(ORIGINAL_NOTE))
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.view = OriginalView(self)
+        self.view.setPlainText("Reading the saved page…")
+        layout.addWidget(self.view)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout.addWidget(buttons)
+
+
+class LogDialog(QDialog):
+    """The extraction log: the reading kept, why, and each reading's length in words."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title(f"Extraction Log — {title}"))
+        self.resize(560, 300)
+        layout = QVBoxLayout(self)
+        self.summary = plain_label(QLabel("Comparing the readings of the saved page…"))
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels(["Reading", "Words", ""])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout.addWidget(buttons)
+
+    def show_log(self, log: ExtractionLog) -> None:
+        asked = "" if log.asked == READMARK else f" (asked for: {LABELS[log.asked][0]})"
+        self.summary.setText(f"Reading kept: {log.reading}{asked}\n\n{log.reason}")
+        self.table.setRowCount(len(log.words))
+        for row, (name, words) in enumerate(log.words):
+            count = "—" if words is None else f"{words:,}"
+            cells = (name, count, "kept" if name == log.reading else "")
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 1:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.table.setItem(row, column, item)
+
+    def show_error(self, text: str) -> None:
+        self.summary.setText(text)
+
+
+class Repair(QObject):
+    """The repair actions on the open article."""
+
+    reextracted = Signal(int, object)  # article id, repairing.Reextracted
+    original_shown = Signal(object)  # the OriginalDialog, filled
+    log_shown = Signal(object)  # the LogDialog, filled
+
+    def __init__(self, context: FeatureContext) -> None:
+        super().__init__(context.shell.widget)
+        self.context = context
+        self.shell = context.shell
+        self.session = context.session
+        self.busy = False
+        self.asked: dict[int, str] = {}  # the reading last asked for, per article, this run
+        self.dialogs: list[QDialog] = []
+        article_menu = self.shell.menu("Article")
+        article_menu.addSeparator()
+        self.menu = QMenu("Extract Again", article_menu)
+        self.menu.setToolTipsVisible(True)
+        self.reading_actions: dict[str, QAction] = {}
+        for name in READINGS:
+            text, tip = LABELS[name]
+            action = self.menu.addAction(text)
+            action.setToolTip(tip)
+            action.triggered.connect(lambda _checked=False, n=name: self.extract_again(n))
+            self.reading_actions[name] = action
+        article_menu.addMenu(self.menu)
+        self.original_action = self.shell.add_action(SHOW_ORIGINAL, self.show_original)
+        self.log_action = self.shell.add_action(EXTRACTION_LOG, self.show_log)
+        article_menu.addAction(self.original_action)
+        article_menu.addAction(self.log_action)
+        self.session.opened.connect(lambda _id: self._enable())
+        self.session.cleared.connect(self._enable)
+        self.session.trashed_changed.connect(lambda _t: self._enable())
+        self._enable()
+
+    def _enable(self) -> None:
+        has_article = self.session.current_id is not None
+        editable = has_article and not self.session.trashed and not self.busy
+        self.menu.setEnabled(editable)
+        self.original_action.setEnabled(has_article)
+        self.log_action.setEnabled(has_article)
+
+    def _title(self) -> str:
+        saved = self.session.article
+        return saved.article.title if saved is not None else ""
+
+    # -- extract again ----------------------------------------------------------------------
+
+    def extract_again(self, reading: str) -> None:
+        article_id = self.session.current_id
+        if article_id is None or self.busy or self.session.trashed:
+            return
+        library, recognise = self.context.library, self.context.recogniser()
+        self.busy = True
+        self._enable()
+        label = LABELS[reading][0]
+        self.shell.notify_info(f"Extracting “{self._title()}” again ({label})…", timeout_ms=0)
+        self.session.save_progress()
+
+        def work() -> repairing.Reextracted:
+            return repairing.reextract(library, article_id, reading, recognise=recognise)
+
+        def done(result: repairing.Reextracted) -> None:
+            self.busy = False
+            self.asked[article_id] = reading
+            if self.session.current_id == article_id:
+                self.session.current_id = None  # open it again: its text changed
+                self.session.open(article_id)
+            highlights = len(library.annotations(article_id))
+            kept = f"; {highlights} highlight(s) moved to the new text" if highlights else ""
+            what = "the text changed" if result.changed else "the text is the same"
+            self.shell.notify_info(f"Extracted again ({label}): {what}{kept}.")
+            self._enable()
+            self.reextracted.emit(article_id, result)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._enable()
+            self.shell.notify_error(f"This article could not be extracted again: {exc}")
+
+        self.context.tasks.run(work, done, failed)
+
+    # -- show original ----------------------------------------------------------------------
+
+    def show_original(self) -> None:
+        article_id = self.session.current_id
+        if article_id is None:
+            return
+        library = self.context.library
+        dialog = self._keep(OriginalDialog(self._title(), self.shell.widget))
+        dialog.show()
+
+        def work() -> str:
+            return repairing.original_html(repairing.original(library, article_id))
+
+        def done(html: str) -> None:
+            if isValid(dialog):  # not closed meanwhile
+                dialog.view.show_html(html)
+                self.original_shown.emit(dialog)
+
+        def failed(exc: BaseException) -> None:
+            if isValid(dialog):
+                dialog.view.setPlainText(f"The saved page cannot be shown: {exc}")
+                self.original_shown.emit(dialog)
+
+        self.context.tasks.run(work, done, failed)
+
+    # -- extraction log ---------------------------------------------------------------------
+
+    def show_log(self) -> None:
+        article_id = self.session.current_id
+        if article_id is None:
+            return
+        library, reading = self.context.library, self.asked.get(article_id, READMARK)
+        dialog = self._keep(LogDialog(self._title(), self.shell.widget))
+        dialog.show()
+
+        def work() -> ExtractionLog:
+            return repairing.extraction_log(library, article_id, reading)
+
+        def done(log: ExtractionLog) -> None:
+            if isValid(dialog):  # not closed meanwhile
+                dialog.show_log(log)
+                self.log_shown.emit(dialog)
+
+        def failed(exc: BaseException) -> None:
+            if isValid(dialog):
+                dialog.show_error(f"The extraction log cannot be made: {exc}")
+                self.log_shown.emit(dialog)
+
+        self.context.tasks.run(work, done, failed)
+
+    def _keep(self, dialog: Any) -> Any:
+        """A dialog kept open beside the window until it is closed."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda *_: self._forget(dialog))
+        return dialog
+
+    def _forget(self, dialog: QDialog) -> None:
+        if dialog in self.dialogs:
+            self.dialogs.remove(dialog)
+
+
+def install(context: FeatureContext) -> Repair:
+    return Repair(context)
