@@ -16,7 +16,9 @@ from reader.ui.controllers.loader import ArticleLoader
 from reader.ui.message_bar import MessageBar
 from reader.ui.session import ArticleSession
 
-OPEN_FILE_FILTER = "Articles (*.html *.htm *.xhtml *.txt *.md);;All files (*)"
+OPEN_FILE_FILTER = (
+    "Articles (*.html *.htm *.xhtml *.txt *.md *.mht *.mhtml *.webarchive);;All files (*)"
+)
 OPENABLE_SUFFIXES = (".html", ".htm", ".xhtml", ".txt", ".md")
 URL_DIALOG_WIDTH_PX = 560  # wide enough to read a whole address
 # A host name with at least one dot, an optional port, then anything: what a person types

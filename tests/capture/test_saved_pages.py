@@ -194,3 +194,24 @@ def test_an_ordinary_html_file_is_not_taken_for_a_saved_page(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(article_html(4), "utf-8")
     assert kind_of(path) is None
+
+
+def test_a_saved_page_dropped_on_the_window_opens_with_its_own_images(
+    make_window, qtbot, library, tmp_path
+):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(mhtml(tmp_path / "Lighthouses.mhtml")))])
+    event = QDropEvent(
+        QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    with qtbot.waitSignal(window.loader.loaded, timeout=20_000) as loaded:
+        window.dropEvent(event)
+    assert paragraph(2, 3) in window.reading_view.toPlainText()
+    text, url, images = _saved(library.path, loaded.args[0])
+    assert url == PAGE_URL and paragraph(2, 3) in text
+    assert images == [PNG]  # the page's own picture, not fetched

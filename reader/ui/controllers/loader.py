@@ -69,6 +69,14 @@ class ArticleLoader(QObject):
         self.started.emit(source)
 
         def work() -> int | None:
+            from reader.core.importers.saved_pages import add_saved_page, saved_page_kind
+
+            if saved_page_kind(source) is not None:
+                # A page another tool saved whole (MHTML, a web archive, SingleFile): saved
+                # with its own pictures, nothing fetched.
+                self.progressed.emit(source, "Finding the article")
+                path = Path(source).expanduser()
+                return add_saved_page(self._library_path, path, recognise=self.recognise)
             self.progressed.emit(source, "Fetching")
             raw = self._load_source(source)
             if job.cancelled.is_set():
