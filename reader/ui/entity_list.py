@@ -44,20 +44,6 @@ class ListedEntity:
     last_saved: str  # ISO date (or ""), so it sorts as text
 
 
-class _Row(QTreeWidgetItem):
-    """Numbers sort as numbers; the name sorts without regard to case."""
-
-    def __lt__(self, other: QTreeWidgetItem) -> bool:
-        column = self.treeWidget().sortColumn() if self.treeWidget() else NAME
-        mine, theirs = (
-            self.data(column, Qt.ItemDataRole.UserRole),
-            other.data(column, Qt.ItemDataRole.UserRole),
-        )
-        if mine is None or theirs is None:
-            return super().__lt__(other)
-        return bool(mine < theirs)
-
-
 def type_name(label: str) -> str:
     return GROUP_SINGULAR.get(group_of(label), label)
 
@@ -100,6 +86,7 @@ class EntityList(QWidget):
         layout.addWidget(self.status)
         self.listed: list[ListedEntity] = []
         self._sorted = False  # the person has not chosen an order yet: most articles first
+        self._sized = False  # the columns fit the first rows; later the person's widths stay
 
     def set_entities(self, listed: Sequence[ListedEntity]) -> None:
         self.listed = list(listed)
@@ -107,28 +94,30 @@ class EntityList(QWidget):
         order = self.tree.header().sortIndicatorOrder()
         self.tree.setSortingEnabled(False)
         self.tree.clear()
+        right = Qt.AlignmentFlag.AlignRight
         for each in self.listed:
             e = each.entity
-            cells = [shown(e.name), type_name(e.label), str(e.articles), str(e.mentions)]
-            item = _Row([*cells, each.last_saved[:10]])
-            item.setData(NAME, Qt.ItemDataRole.UserRole, e.name.lower())
-            item.setData(TYPE, Qt.ItemDataRole.UserRole, type_name(e.label))
-            item.setData(ARTICLES, Qt.ItemDataRole.UserRole, e.articles)
-            item.setData(MENTIONS, Qt.ItemDataRole.UserRole, e.mentions)
-            item.setData(LAST, Qt.ItemDataRole.UserRole, each.last_saved)
+            item = QTreeWidgetItem(
+                [shown(e.name), type_name(e.label), "", "", each.last_saved[:10]]
+            )
+            # Numbers as numbers, so Qt sorts them as such without calling back into Python.
+            item.setData(ARTICLES, Qt.ItemDataRole.DisplayRole, e.articles)
+            item.setData(MENTIONS, Qt.ItemDataRole.DisplayRole, e.mentions)
             item.setData(NAME, EntityRole, e)
-            for number in (ARTICLES, MENTIONS):
-                item.setTextAlignment(number, Qt.AlignmentFlag.AlignRight)
+            item.setTextAlignment(ARTICLES, right)
+            item.setTextAlignment(MENTIONS, right)
             if e.aliases:
                 item.setToolTip(NAME, "Also written: " + shown(", ".join(e.aliases)))
             self.tree.addTopLevelItem(item)
-        self.tree.setSortingEnabled(True)
         if not self._sorted:
             column, order = ARTICLES, Qt.SortOrder.DescendingOrder
             self._sorted = bool(self.listed)
-        self.tree.sortByColumn(column, order)
-        for index in range(len(HEADERS)):
-            self.tree.resizeColumnToContents(index)
+        self.tree.header().setSortIndicator(column, order)
+        self.tree.setSortingEnabled(True)  # sorts once, by the indicator
+        if self.listed and not self._sized:
+            for index in range(len(HEADERS)):
+                self.tree.resizeColumnToContents(index)
+            self._sized = True
         self._apply_filter()
 
     def rows(self) -> list[LibraryEntity]:
