@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import lxml.etree
+import lxml.html
 
 from reader.core import adding
 from reader.core.adding import EntityResult, Reanchor, Recognise
@@ -132,8 +133,15 @@ def original_html(page: RawPage) -> str:
         elif tag not in _KEPT:
             unwrapped.append(node)
     for node in doomed:
-        if node.getparent() is not None:
-            node.drop_tree()  # keeps the text that follows it
+        if node.getparent() is None:
+            continue
+        alt = " ".join((node.get("alt") or "").split()) if node.tag == "img" else ""
+        if alt and not _hidden(node):  # a picture is named where it stood
+            stand_in = lxml.html.Element("i")
+            stand_in.text, stand_in.tail = f"[Picture: {alt}]", node.tail
+            node.addprevious(stand_in)
+            node.tail = None
+        node.drop_tree()  # keeps the text that follows it
     for node in unwrapped:
         if node.getparent() is not None:
             node.drop_tag()

@@ -118,9 +118,14 @@ class LogDialog(QDialog):
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
 
-    def show_log(self, log: ExtractionLog) -> None:
+    def show_log(self, log: ExtractionLog, usual: ExtractionLog | None = None) -> None:
+        """`log` of the reading asked for; `usual`, when another was asked for, what the usual
+        choice would keep."""
         asked = "" if log.asked == READMARK else f" (asked for: {LABELS[log.asked][0]})"
-        self.summary.setText(f"Reading kept: {log.reading}{asked}\n\n{log.reason}")
+        text = f"Reading kept: {log.reading}{asked}\n\n{log.reason}"
+        if usual is not None:
+            text += f"\n\nThe usual choice (Readmark) keeps: {usual.reading}. {usual.reason}"
+        self.summary.setText(text)
         self.table.setRowCount(len(log.words))
         for row, (name, words) in enumerate(log.words):
             count = "—" if words is None else f"{words:,}"
@@ -255,12 +260,14 @@ class Repair(QObject):
         dialog = self._keep(LogDialog(self._title(), self.shell.widget))
         dialog.show()
 
-        def work() -> ExtractionLog:
-            return repairing.extraction_log(library, article_id, reading)
+        def work() -> tuple[ExtractionLog, ExtractionLog | None]:
+            log = repairing.extraction_log(library, article_id, reading)
+            usual = None if reading == READMARK else repairing.extraction_log(library, article_id)
+            return log, usual
 
-        def done(log: ExtractionLog) -> None:
+        def done(logs: tuple[ExtractionLog, ExtractionLog | None]) -> None:
             if isValid(dialog):  # not closed meanwhile
-                dialog.show_log(log)
+                dialog.show_log(*logs)
                 self.log_shown.emit(dialog)
 
         def failed(exc: BaseException) -> None:

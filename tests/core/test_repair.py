@@ -137,7 +137,7 @@ def test_the_command_line_extracts_again_with_a_reading_and_prints_the_log(
 
 def test_the_original_is_shown_with_its_text_and_nothing_that_loads_or_runs() -> None:
     remote = (
-        "<img src='http://127.0.0.1:9/p.png'><p style='background:url(http://127.0.0.1:9/b)'"
+        "<img src='http://127.0.0.1:9/p.png' alt='The bore'><p style='background:url(http://127.0.0.1:9/b)'"
         " onclick='x()'>Styled <a href='javascript:x()'>link</a><custom-tag>kept</custom-tag>"
         "</p><script>alert('ran')</script><iframe src='file:///etc/passwd'></iframe>"
         "<table><tr><td colspan='2' width='9'>cell</td></tr></table><p hidden>secret</p>"
@@ -147,5 +147,6 @@ def test_the_original_is_shown_with_its_text_and_nothing_that_loads_or_runs() ->
         assert gone not in shown
     assert "Styled link" in shown and "kept" in shown and MENU in shown and SIDEBAR[2] in shown
     assert '<td colspan="2">cell</td>' in shown
+    assert "<i>[Picture: The bore]</i>" in shown  # a picture is named, not shown
     text = RawPage(data=b"a <b>bold</b> claim", content_type="text/plain")
     assert repairing.original_html(text) == "<pre>a &lt;b&gt;bold&lt;/b&gt; claim</pre>"
