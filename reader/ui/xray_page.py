@@ -8,6 +8,7 @@ Titles, snippets and names come from saved pages: every widget here shows them a
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -64,8 +65,7 @@ class XRayPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         back = QPushButton("‹ All Entities")
-        back.setToolTip("Back to the list of entities (Backspace)")
-        back.setShortcut("Backspace")
+        back.setToolTip("Back to the list of entities (Backspace or Alt+Left)")
         back.clicked.connect(self.back_requested.emit)
         top.addWidget(back)
         top.addStretch(1)
@@ -199,6 +199,13 @@ class XRayPage(QWidget):
                 self.timeline.addItem(QListWidgetItem(f"{month}  {bar} {count}"))
 
     # -- what the person asks -----------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        alt = event.modifiers() & Qt.KeyboardModifier.AltModifier
+        if event.key() == Qt.Key.Key_Backspace or (alt and event.key() == Qt.Key.Key_Left):
+            self.back_requested.emit()
+            return
+        super().keyPressEvent(event)
 
     def article_items(self) -> list[QTreeWidgetItem]:
         return [self.articles.topLevelItem(i) for i in range(self.articles.topLevelItemCount())]

@@ -251,3 +251,19 @@ def test_marking_selected_words_makes_them_an_entity_of_the_article(
     assert panel_item(window, "forty people") is not None
     listed = {e["name"]: e for e in cli_list(capsys, data_dir)}
     assert listed["forty people"]["type"] == "NORP"
+
+
+def test_the_keyboard_finds_an_entity_opens_its_x_ray_and_goes_back(
+    make_window, qtbot, ids
+) -> None:
+    window = make_window()
+    feature, shown = open_entities(window, qtbot)
+    shown.activateWindow()
+    qtbot.waitUntil(shown.isActiveWindow, timeout=10_000)
+    qtbot.keyClicks(shown.list.search, "initr")
+    assert [item.text(0) for item in rows(shown.list.tree)] == ["Initrode"]
+    with qtbot.waitSignal(feature.xray_shown, timeout=20_000):
+        qtbot.keyClick(shown.list.search, Qt.Key.Key_Return)
+    assert shown.page.title.text() == "Initrode"
+    qtbot.keyClick(shown.page.articles, Qt.Key.Key_Backspace)
+    assert shown.pages.currentWidget() is shown.list
