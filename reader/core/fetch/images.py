@@ -52,11 +52,9 @@ class HttpImageFetcher:
         read_timeout_s: float = READ_TIMEOUT_S,
         max_bytes: int | None = None,
     ) -> None:
-        from reader.core.fetch.transport import install
-
         # Made on the first image when none is given: a window that fetches nothing yet never
         # loads `requests`.
-        self._session = None if session is None else install(session)
+        self._session = None if session is None else _installed(session)
         self.network = network or guard.DEFAULT_POLICY
         self.timeout_s = timeout_s
         self.max_timeout_s = max(timeout_s, max_timeout_s)
@@ -101,6 +99,12 @@ class HttpImageFetcher:
                 return None
             data = b"".join(read_body(response, deadline, max_bytes, self.min_bytes_per_s, url))
             return data, mime
+
+
+def _installed(session: requests.Session) -> requests.Session:
+    from reader.core.fetch.transport import install
+
+    return install(session)
 
 
 def http_image_fetcher(session: Any = None, network: NetworkPolicy | None = None) -> FetchImage:
