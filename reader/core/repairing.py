@@ -7,8 +7,11 @@ original page are read from the same source and write nothing.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import html
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -17,11 +20,11 @@ import lxml.html
 
 from reader.core import adding
 from reader.core.adding import EntityResult, Reanchor, Recognise
-from reader.core.errors import ExtractionError
+from reader.core.errors import ExtractionError, LibraryError
 from reader.core.extract import extract_logged
 from reader.core.extract.decode import decode_text
 from reader.core.extract.log import READMARK, ExtractionLog
-from reader.core.models import RawPage
+from reader.core.models import Block, BlockKind, RawPage, SavedArticle
 from reader.core.store import articles
 from reader.core.store.db import Connection
 
@@ -38,6 +41,8 @@ class Library(Protocol):
     def reanchor(self) -> Reanchor | None: ...
 
     def read(self, fn: Callable[..., R], *args: Any) -> R: ...
+
+    def get(self, article_id: int) -> SavedArticle: ...
 
     def write(self, fn: Callable[..., R], *args: Any) -> R: ...
 
@@ -158,3 +163,82 @@ def original_html(page: RawPage) -> str:
 def _hidden(node: Any) -> bool:
     style = (node.get("style") or "").replace(" ", "").lower()
     return node.get("hidden") is not None or "display:none" in style
+
+
+# -- edit text -------------------------------------------------------------------------------
+
+
+def editable_text(blocks: Sequence[Block]) -> str:
+    """The article's text as one edits it: each block with text a paragraph of its own."""
+    return "\n\n".join(block.text for block in blocks if block.text)
+
+
+def edited_blocks(blocks: Sequence[Block], text: str) -> tuple[Block, ...]:
+    """The blocks after the person's `text` (paragraphs parted by blank lines) replaced
+    `editable_text(blocks)`: a paragraph left as it was keeps its block (links, kind, level),
+    one changed in place keeps its kind, a new one is a paragraph; blocks without text
+    (pictures without a caption) stay where they were."""
+    old = [i for i, block in enumerate(blocks) if block.text]
+    new = [p.strip("\n") for p in _PARAGRAPH_BREAK.split(text.replace("\r\n", "\n"))]
+    new = [p for p in new if p.strip()]
+    placed: dict[int, list[Block]] = {i: [] for i in old}
+    before: list[Block] = []  # paragraphs added before the first block with text
+    matcher = difflib.SequenceMatcher(None, [blocks[i].text for i in old], new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            for k in range(a2 - a1):
+                placed[old[a1 + k]].append(blocks[old[a1 + k]])
+            continue
+        made = [
+            _changed(blocks[old[a1 + k]], new[b1 + k]) if a1 + k < a2 else _paragraph(new[b1 + k])
+            for k in range(b2 - b1)
+        ]
+        if a1 < a2:
+            placed[old[a1]].extend(made)
+        elif a1 > 0:
+            placed[old[a1 - 1]].extend(made)
+        else:
+            before.extend(made)
+    out = list(before)
+    for i, block in enumerate(blocks):
+        out.extend(placed[i] if block.text else [block])
+    return tuple(out)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _changed(block: Block, text: str) -> Block:
+    if block.kind is BlockKind.TABLE:  # a table whose text was edited is no longer its rows
+        return _paragraph(text)
+    # A code block keeps its lines; a picture's edited text is its caption.
+    kept = text if block.kind in (BlockKind.CODE, BlockKind.IMAGE) else " ".join(text.split())
+    return dataclasses.replace(block, text=kept, inlines=())
+
+
+def _paragraph(text: str) -> Block:
+    return Block(BlockKind.PARAGRAPH, " ".join(text.split()))
+
+
+def edit_text(
+    library: Library,
+    article_id: int,
+    text: str,
+    recognise: Recognise | None = None,
+) -> bool:
+    """Replace the article's text with the person's `text` (an edit of its `editable_text`);
+    True if it changed. The stored source stays; highlights move to the new text and entities
+    are found again, as on extracting again. An empty text is refused: the article would have
+    nothing to read."""
+    if not text.strip():
+        raise LibraryError("An article cannot be left without text; nothing was changed.")
+    saved = library.get(article_id)
+    article = dataclasses.replace(saved.article, blocks=edited_blocks(saved.article.blocks, text))
+    row = adding.reextracted_row(article)
+    row.pop("extractor_version", None)  # written by a person, not by the extractor
+    if row["text_hash"] == saved.text_hash:
+        return False
+    recognise = recognise or library.recognise
+    recognised = recognise(article) if recognise else None
+    library.write(_replace, article_id, row, library.reanchor, recognised)
+    return True

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
@@ -56,6 +57,17 @@ EXTRACTION_LOG = ActionSpec(
     None,
     keys=("Ctrl+Shift+L",),
     tip="Which reading of the saved page was kept, and why (Ctrl+Shift+L)",
+)
+EDIT_TEXT = ActionSpec(
+    "edit_text",
+    "Edit Text…",
+    None,
+    tip="Correct the article's text by hand; its highlights move with it",
+)
+EDIT_NOTE = (
+    "Each paragraph is parted from the next by a blank line. Paragraphs left as they are keep "
+    "their links and formatting; highlights move to the new text. Extract Again brings back "
+    "the text of the saved page."
 )
 ORIGINAL_NOTE = (
     "The page as it was saved, read-only: its scripts, images, styles and forms are left out "
@@ -95,6 +107,28 @@ class OriginalDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
+
+
+class EditDialog(QDialog):
+    """The article's text to correct by hand."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title(f"Edit Text — {title}"))
+        self.resize(760, 640)
+        layout = QVBoxLayout(self)
+        note = plain_label(QLabel(EDIT_NOTE))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setPlainText(text)
+        layout.addWidget(self.editor)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
 
 
 class LogDialog(QDialog):
@@ -148,6 +182,7 @@ class Repair(QObject):
     reextracted = Signal(int, object)  # article id, repairing.Reextracted
     original_shown = Signal(object)  # the OriginalDialog, filled
     log_shown = Signal(object)  # the LogDialog, filled
+    edited = Signal(int, bool)  # article id, whether its text changed
 
     def __init__(self, context: FeatureContext) -> None:
         super().__init__(context.shell.widget)
@@ -171,6 +206,8 @@ class Repair(QObject):
         article_menu.addMenu(self.menu)
         self.original_action = self.shell.add_action(SHOW_ORIGINAL, self.show_original)
         self.log_action = self.shell.add_action(EXTRACTION_LOG, self.show_log)
+        self.edit_action = self.shell.add_action(EDIT_TEXT, self.edit_text)
+        article_menu.addAction(self.edit_action)
         article_menu.addAction(self.original_action)
         article_menu.addAction(self.log_action)
         self.session.opened.connect(lambda _id: self._enable())
@@ -182,6 +219,7 @@ class Repair(QObject):
         has_article = self.session.current_id is not None
         editable = has_article and not self.session.trashed and not self.busy
         self.menu.setEnabled(editable)
+        self.edit_action.setEnabled(editable)
         self.original_action.setEnabled(has_article)
         self.log_action.setEnabled(has_article)
 
@@ -222,6 +260,46 @@ class Repair(QObject):
             self.busy = False
             self._enable()
             self.shell.notify_error(f"This article could not be extracted again: {exc}")
+
+        self.context.tasks.run(work, done, failed)
+
+    # -- edit text --------------------------------------------------------------------------
+
+    def edit_text(self) -> None:
+        article_id, saved = self.session.current_id, self.session.article
+        if article_id is None or saved is None or self.busy or self.session.trashed:
+            return
+        dialog = EditDialog(
+            saved.article.title, repairing.editable_text(saved.article.blocks), self.shell.widget
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.save_text(article_id, dialog.editor.toPlainText()))
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda *_: self._forget(dialog))
+        dialog.open()
+
+    def save_text(self, article_id: int, text: str) -> None:
+        library, recognise = self.context.library, self.context.recogniser()
+        self.busy = True
+        self._enable()
+        self.session.save_progress()
+
+        def work() -> bool:
+            return repairing.edit_text(library, article_id, text, recognise=recognise)
+
+        def done(changed: bool) -> None:
+            self.busy = False
+            if changed and self.session.current_id == article_id:
+                self.session.current_id = None  # open it again: its text changed
+                self.session.open(article_id)
+            self.shell.notify_info("Text saved." if changed else "The text is the same.")
+            self._enable()
+            self.edited.emit(article_id, changed)
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._enable()
+            self.shell.notify_error(f"The text could not be saved: {exc}")
 
         self.context.tasks.run(work, done, failed)
 

@@ -12,7 +12,7 @@ import pytest
 
 from reader.cli import main
 from reader.core import repairing
-from reader.core.errors import ExtractionError
+from reader.core.errors import ExtractionError, LibraryError
 from reader.core.extract import extract, extract_logged
 from reader.core.library import Library
 from reader.core.models import Annotation, Article, Entity, Mention, RawPage
@@ -150,3 +150,53 @@ def test_the_original_is_shown_with_its_text_and_nothing_that_loads_or_runs() ->
     assert "<i>[Picture: The bore]</i>" in shown  # a picture is named, not shown
     text = RawPage(data=b"a <b>bold</b> claim", content_type="text/plain")
     assert repairing.original_html(text) == "<pre>a &lt;b&gt;bold&lt;/b&gt; claim</pre>"
+
+
+def test_edited_text_keeps_the_blocks_left_alone_and_the_kind_of_those_changed() -> None:
+    from reader.core.models import Block, BlockKind
+
+    blocks = (
+        Block(BlockKind.HEADING, "Tides", level=2),
+        Block(BlockKind.IMAGE, "", src="https://river.example/bore.jpg"),
+        Block(BlockKind.PARAGRAPH, "The bore rises twice a day."),
+        Block(BlockKind.LIST_ITEM, "Spring tides are highest."),
+        Block(BlockKind.PARAGRAPH, "Subscribe to our newsletter!"),
+    )
+    text = repairing.editable_text(blocks)
+    assert text.split("\n\n") == [b.text for b in blocks if b.text]
+    edited = text.replace("Subscribe to our newsletter!", "").replace(
+        "Spring tides are highest.", "Spring tides are the highest."
+    )
+    edited += "\n\nA note of my own."
+    after = repairing.edited_blocks(blocks, edited)
+    assert [(b.kind, b.text) for b in after] == [
+        (BlockKind.HEADING, "Tides"),
+        (BlockKind.IMAGE, ""),
+        (BlockKind.PARAGRAPH, "The bore rises twice a day."),
+        (BlockKind.LIST_ITEM, "Spring tides are the highest."),
+        (BlockKind.PARAGRAPH, "A note of my own."),
+    ]
+    assert after[0] is blocks[0] and after[1] is blocks[1]  # untouched blocks kept whole
+
+
+def test_editing_the_text_keeps_the_source_and_the_highlights(tmp_path: Path) -> None:
+    with Library(tmp_path / "library.sqlite3", recognise=recognise) as library:
+        article_id = library.add_article(extract(RAW), RAW)
+        text = library.get(article_id).article.text
+        start = text.index("surfers ride it")
+        library.add_annotation(
+            article_id, Annotation(id="h1", start=start, end=start + 15, exact="surfers ride it")
+        )
+        editable = repairing.editable_text(library.get(article_id).article.blocks)
+        edited = editable.replace(ARTICLE[0], "Sidebar: my own first line.")
+        assert repairing.edit_text(library, article_id, edited) is True
+        new_text = library.get(article_id).article.text
+        assert "my own first line" in new_text and ARTICLE[0] not in new_text
+        [highlight] = library.annotations(article_id)
+        assert new_text[highlight.start : highlight.end] == "surfers ride it"
+        assert len(library.mentions(article_id)) == 1  # entities found again in the new text
+        assert library.source(article_id).data == RAW.data  # type: ignore[union-attr]
+        assert repairing.edit_text(library, article_id, edited) is False  # nothing to change
+        with pytest.raises(LibraryError, match="without text"):
+            repairing.edit_text(library, article_id, " \n\n ")
+        assert library.get(article_id).article.text == new_text

@@ -150,3 +150,39 @@ def test_a_reading_that_finds_nothing_says_so_and_keeps_the_article(  # type: ig
     assert library.get(article_id).article.text == before
     assert "short line" in window.reading_view.toPlainText()
     settle(window, qtbot)
+
+
+def test_edit_text_corrects_the_article_by_hand_and_keeps_its_highlight(  # type: ignore[no-untyped-def]
+    make_window, qtbot, library
+) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    raw = RawPage(data=page(), content_type="text/html", url="https://river.example/severn")
+    library.fetch_image = None
+    article_id = library.add_article(extract(raw), raw)
+    text = library.get(article_id).article.text
+    start = text.index("surfers ride it")
+    library.add_annotation(
+        article_id, Annotation(id="h1", start=start, end=start + 15, exact="surfers ride it")
+    )
+    window = make_window()
+    repair = window.repair
+    window.session.open(article_id)
+    qtbot.waitUntil(lambda: ARTICLE[0] in window.reading_view.toPlainText(), timeout=10_000)
+    repair.edit_action.trigger()
+    dialog = repair.dialogs[-1]
+    assert dialog.isVisible() and ARTICLE[3] in dialog.editor.toPlainText()
+    dialog.editor.setPlainText(
+        dialog.editor.toPlainText().replace(ARTICLE[3], "Corrected by hand: the last line.")
+    )
+    with qtbot.waitSignal(repair.edited, timeout=30_000) as edited:
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert edited.args == [article_id, True]
+    qtbot.waitUntil(
+        lambda: "Corrected by hand" in window.reading_view.toPlainText(), timeout=10_000
+    )
+    assert ARTICLE[3] not in window.reading_view.toPlainText()
+    [highlight] = library.annotations(article_id)
+    new_text = library.get(article_id).article.text
+    assert new_text[highlight.start : highlight.end] == "surfers ride it"
+    settle(window, qtbot)
