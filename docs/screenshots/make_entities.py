@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from reader.core.entities import entity_key  # noqa: E402
-from reader.core.entities.xray import xray  # noqa: E402
+from reader.core.entities.xray import sentence_at, xray  # noqa: E402
 from reader.core.library import Library  # noqa: E402
 from reader.core.models import Article, Block, BlockKind, Entity, Mention  # noqa: E402
 from reader.ui.entities_window import EntitiesWindow, listed_entities  # noqa: E402
@@ -73,7 +73,9 @@ def main() -> None:
         found = xray(library, rows[0].name, rows[0].label)
         assert found is not None
         window.show_page(found)
-        window.page.articles.topLevelItem(0).setExpanded(True)
+        first = found.appearances[0]
+        text = library.get(first.article_id).article.text
+        window.page.set_snippets(first.article_id, [sentence_at(text, *o) for o in first.offsets])
         app.processEvents()
         window.grab().save(str(out / f"entity-xray-{args.theme}.png"))
         library.close()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QStackedWidget, QVBoxLayout
 from reader.core.entities import catalog, decisions
 from reader.core.entities.catalog import LibraryEntity
 from reader.core.entities.curation import Rule
-from reader.core.entities.xray import XRay, xray
+from reader.core.entities.xray import XRay, sentence_at, xray
 from reader.core.library import Library
 from reader.core.store import entity_groups
 from reader.ui.actions import ActionSpec
@@ -87,6 +87,7 @@ class EntitiesWindow(QDialog):
 class EntitiesFeature(QObject):
     listed = Signal()  # the list shows the library as it is now
     xray_shown = Signal()  # an X-Ray page is up to date and shown
+    snippets_shown = Signal(int)  # an article's mentions show their sentences
     decided = Signal(int)  # a decision was stored; how many articles it brought in line
     failed = Signal(str)
 
@@ -114,6 +115,7 @@ class EntitiesFeature(QObject):
             window.page.curate_requested.connect(self.curate)
             window.page.reject_here_requested.connect(self.reject_here)
             window.page.undo_requested.connect(self.undo)
+            window.page.snippets_wanted.connect(self.load_snippets)
             self.window = window
         return self.window
 
@@ -179,6 +181,21 @@ class EntitiesFeature(QObject):
             self.xray_shown.emit()
 
         self._run(lambda: xray(library, name, label), done, f"Could not show “{name}”")
+
+    def load_snippets(self, article_id: int, offsets: tuple[tuple[int, int], ...]) -> None:
+        """The sentence of each mention of an article whose row was opened (in the background)."""
+        library = self.library
+
+        def work() -> list[str]:
+            text = library.get(article_id).article.text
+            return [sentence_at(text, start, end) for start, end in offsets]
+
+        def done(snippets: list[str]) -> None:
+            if self.window is not None:
+                self.window.page.set_snippets(article_id, snippets)
+                self.snippets_shown.emit(article_id)
+
+        self._run(work, done, "Could not read the article")
 
     def open_mention(self, article_id: int, start: int, end: int) -> None:
         """Open the article in the window with the mention selected in the middle of the view."""

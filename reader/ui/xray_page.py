@@ -31,6 +31,8 @@ from reader.ui.session import plural
 
 ArticleRole = Qt.ItemDataRole.UserRole + 1  # (article id, start, end)
 OtherRole = Qt.ItemDataRole.UserRole + 2  # (name, label)
+MentionRole = Qt.ItemDataRole.UserRole + 3  # (number, percent into the text)
+OffsetsRole = Qt.ItemDataRole.UserRole + 4  # the article's mentions; None once their snippets came
 BAR = "▇"
 
 
@@ -57,6 +59,7 @@ class XRayPage(QWidget):
     curate_requested = Signal(str, object)  # what (see CURATION_TEXTS), LibraryEntity
     reject_here_requested = Signal(object, int)  # LibraryEntity, article id
     undo_requested = Signal()
+    snippets_wanted = Signal(int, object)  # article id, its mentions' offsets: opened to read
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +110,7 @@ class XRayPage(QWidget):
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.articles.itemActivated.connect(self._on_article_activated)
+        self.articles.itemExpanded.connect(self._on_expanded)
         self.articles.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.articles.customContextMenuRequested.connect(self._article_menu)
         left_layout.addWidget(self.articles, 1)
@@ -159,18 +163,24 @@ class XRayPage(QWidget):
             item.setData(0, ArticleRole, (each.article_id, *first))
             item.setToolTip(0, tooltip(f"{each.title}\n\n{each.snippet}"))
             item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
-            if each.snippet:
-                snippet = QTreeWidgetItem([f"“{shown(each.snippet)}”"])
-                snippet.setData(0, ArticleRole, (each.article_id, *first))
-                snippet.setFirstColumnSpanned(True)
-                item.addChild(snippet)
             for number, (start, end) in enumerate(each.offsets, 1):
                 into = round(100 * start / max(1, each.length))
-                child = QTreeWidgetItem([f"Mention {number}, {into}% into the text"])
+                said = each.snippet if number == 1 else ""  # the others come when opened
+                text = (
+                    f"{number}. {into}% · “{shown(said)}”"
+                    if said
+                    else f"Mention {number}, {into}% into the text"
+                )
+                child = QTreeWidgetItem([text])
                 child.setData(0, ArticleRole, (each.article_id, start, end))
+                child.setData(0, MentionRole, (number, into))
                 item.addChild(child)
+            item.setData(0, OffsetsRole, each.offsets if len(each.offsets) > 1 else None)
             self.articles.addTopLevelItem(item)
-            item.setFirstColumnSpanned(False)
+            for i in range(item.childCount()):
+                item.child(i).setFirstColumnSpanned(True)
+        if self.articles.topLevelItemCount():
+            self.articles.topLevelItem(0).setExpanded(True)
 
     def _fill_together(self, found: XRay) -> None:
         self.together.clear()
@@ -213,6 +223,24 @@ class XRayPage(QWidget):
     def _on_article_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         article_id, start, end = item.data(0, ArticleRole)
         self.open_requested.emit(article_id, start, end)
+
+    def _on_expanded(self, item: QTreeWidgetItem) -> None:
+        offsets = item.data(0, OffsetsRole)
+        if offsets:
+            item.setData(0, OffsetsRole, None)  # asked once
+            self.snippets_wanted.emit(item.data(0, ArticleRole)[0], offsets)
+
+    def set_snippets(self, article_id: int, snippets: list[str]) -> None:
+        """Each mention of the article with the sentence it stands in."""
+        for item in self.article_items():
+            if item.data(0, ArticleRole)[0] != article_id:
+                continue
+            mentions = [item.child(i) for i in range(item.childCount())]
+            mentions = [child for child in mentions if child.data(0, MentionRole)]
+            for child, snippet in zip(mentions, snippets, strict=False):
+                number, into = child.data(0, MentionRole)
+                child.setText(0, f"{number}. {into}% · “{shown(snippet)}”")
+                child.setToolTip(0, tooltip(snippet))
 
     def _on_other_activated(self, item: QListWidgetItem) -> None:
         name, label = item.data(OtherRole)

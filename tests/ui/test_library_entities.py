@@ -144,6 +144,16 @@ def test_the_x_ray_lists_the_articles_and_opens_one_at_the_mention(make_window, 
     together = [page.together.item(i).text() for i in range(page.together.count())]
     assert any(text.startswith("London — Place") for text in together)
     assert page.timeline.count() >= 1
+    # The first article is open, each mention in its sentence.
+    speech = items["Speech in the capital"]
+    assert page.articles.topLevelItem(0) is speech and speech.isExpanded()
+
+    def sentences(item: QTreeWidgetItem) -> list[str]:
+        return [item.child(i).text(0) for i in range(item.childCount())]
+
+    qtbot.waitUntil(lambda: sentences(speech)[1].endswith("% · “Later Obama left LONDON.”"))
+    assert sentences(speech)[0] == "1. 0% · “Barack Obama spoke in London on Monday.”"
+    assert sentences(speech)[1].startswith("2. ")
     # Clicking an article opens it with the mention selected.
     double_click(qtbot, page.articles, items["A company's year"])
     assert window.session.current_id == ids["A company's year"]
