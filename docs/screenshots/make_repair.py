@@ -1,5 +1,5 @@
-"""The repair screenshots: Article ▸ Show Original and Article ▸ Extraction Log… on a saved
-page whose sidebar the usual reading leaves out, after Extract Again ▸ Whole Page.
+"""The repair screenshots: Article ▸ Extraction Log… and Article ▸ Show Original on a saved
+page whose sidebar the usual reading leaves out.
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/make_repair.py
 """
@@ -53,22 +53,18 @@ def main() -> None:
         window.show()
         window.session.open(article_id)
         repair = window.repair  # type: ignore[attr-defined]
-        changed: list[object] = []
-        repair.reextracted.connect(lambda *args: changed.append(args))
-        repair.reading_actions["whole page"].trigger()
-        wait(app, changed)
-        shown: list[object] = []
-        repair.original_shown.connect(shown.append)
-        repair.original_action.trigger()
-        original = wait(app, shown)
-        app.processEvents()
-        original.grab().save(str(out / "show-original.png"))  # type: ignore[attr-defined]
         logged: list[object] = []
         repair.log_shown.connect(logged.append)
         repair.log_action.trigger()
         log = wait(app, logged)
         app.processEvents()
         log.grab().save(str(out / "extraction-log.png"))  # type: ignore[attr-defined]
+        shown: list[object] = []
+        repair.original_shown.connect(shown.append)
+        repair.original_action.trigger()
+        original = wait(app, shown)
+        app.processEvents()
+        original.grab().save(str(out / "show-original.png"))  # type: ignore[attr-defined]
         window.close()
         tasks.wait()
         library.close()

@@ -74,6 +74,7 @@ def run_log(args: argparse.Namespace) -> int:
                 "reason": log.reason,
                 "asked": log.asked,
                 "words": {name: words for name, words in log.words},
+                "left_out": [{"start": start, "words": words} for start, words in log.left_out],
             }
         )
     else:

@@ -137,7 +137,7 @@ class LogDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(window_title(f"Extraction Log — {title}"))
-        self.resize(560, 300)
+        self.resize(640, 460)
         layout = QVBoxLayout(self)
         self.summary = plain_label(QLabel("Comparing the readings of the saved page…"))
         self.summary.setWordWrap(True)
@@ -148,6 +148,11 @@ class LogDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
+        self.left_out = plain_label(QLabel())
+        self.left_out.setWordWrap(True)
+        self.left_out.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.left_out)
+        layout.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
@@ -160,6 +165,15 @@ class LogDialog(QDialog):
         if usual is not None:
             text += f"\n\nThe usual choice (Readmark) keeps: {usual.reading}. {usual.reason}"
         self.summary.setText(text)
+        left = [
+            f"• {start} ({words:,} {'word' if words == 1 else 'words'})"
+            for start, words in log.left_out
+        ]
+        self.left_out.setText(
+            "Left out of the page (largest passages):\n" + "\n".join(left)
+            if left
+            else "The kept reading holds every passage of the page."
+        )
         self.table.setRowCount(len(log.words))
         for row, (name, words) in enumerate(log.words):
             count = "—" if words is None else f"{words:,}"
@@ -171,6 +185,9 @@ class LogDialog(QDialog):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(row, column, item)
+        rows = sum(self.table.rowHeight(row) for row in range(self.table.rowCount()))
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setFixedHeight(header + rows + 2 * self.table.frameWidth())
 
     def show_error(self, text: str) -> None:
         self.summary.setText(text)

@@ -46,6 +46,11 @@ def test_the_log_says_which_reading_was_kept_why_and_how_long_the_others_are() -
     assert words["whole page"] > words["readability"] > 0  # type: ignore[operator]
     lines = "\n".join(log.lines())
     assert "Reading kept: readability" in lines and "whole page: " in lines
+    # what the kept reading left out of the page, named by its start: the sidebar's notes
+    left = [start for start, _words in log.left_out]
+    assert any(start.startswith("Sidebar note:") for start in left)
+    assert not any(start.startswith(ARTICLE[1][:40]) for start in left)
+    assert "Left out of the page" in lines
 
     _article, asked = extract_logged(RAW, reading="whole page")
     assert (asked.reading, asked.rule, asked.asked) == ("whole page", "asked for", "whole page")

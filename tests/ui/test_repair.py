@@ -112,6 +112,7 @@ def test_extract_again_show_original_and_the_log(make_window, qtbot, library, se
     assert "Reading kept: whole page" in log.summary.text()
     assert "asked for" in log.summary.text()
     assert "The usual choice (Readmark) keeps: readability." in log.summary.text()
+    assert "The kept reading holds every passage" in log.left_out.text()  # the whole page
     rows = {
         log.table.item(r, 0).text(): (log.table.item(r, 1).text(), log.table.item(r, 2).text())
         for r in range(log.table.rowCount())

@@ -149,8 +149,29 @@ def read_html(
         rule=rule,
         words=_lengths(candidates, tried),
         asked=reading,
+        left_out=_left_out(candidates.whole, chosen) if compare else (),
     )
     return _article(meta, blocks, url), log
+
+
+MAX_LEFT_OUT = 8  # passages the log names
+MAX_COMPARED = 2_000  # blocks of the whole page looked for in the kept reading
+_LEFT_OUT_START = 80  # characters of each it shows
+
+
+def _left_out(whole: Reading, kept: Reading) -> tuple[tuple[str, int], ...]:
+    """The whole page's largest passages (blocks) that the kept reading does not hold."""
+    held = " ".join(" ".join(block.text.split()) for block in kept.blocks)
+    found = []
+    for position, block in enumerate(whole.blocks[:MAX_COMPARED]):
+        text = " ".join(block.text.split())
+        if text and text not in held:
+            found.append((position, text, reading_of("", [block]).words))
+    largest = sorted(found, key=lambda item: -item[2])[:MAX_LEFT_OUT]
+    return tuple(
+        (text if len(text) <= _LEFT_OUT_START else text[: _LEFT_OUT_START - 1] + "…", words)
+        for _position, text, words in sorted(largest)
+    )
 
 
 def _lengths(candidates: Candidates, tried: bool) -> tuple[tuple[str, int | None], ...]:

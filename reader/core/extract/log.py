@@ -63,6 +63,9 @@ class ExtractionLog:
     rule: str
     words: tuple[tuple[str, int | None], ...] = ()
     asked: str = READMARK  # the reading asked for
+    # The page's largest passages the kept reading leaves out: (its start, its words), in page
+    # order; made only when every reading is (`compare`).
+    left_out: tuple[tuple[str, int], ...] = ()
 
     @property
     def reason(self) -> str:
@@ -74,10 +77,17 @@ class ExtractionLog:
         if self.words:
             out.append("Readings compared:")
             for name, words in self.words:
-                count = "not made" if words is None else f"{words:,} words"
+                count = "not made" if words is None else _words(words)
                 mark = "  (kept)" if name == self.reading else ""
                 out.append(f"  {name}: {count}{mark}")
+        if self.left_out:
+            out.append("Left out of the page (largest passages):")
+            out.extend(f"  {start} ({_words(words)})" for start, words in self.left_out)
         return out
+
+
+def _words(count: int) -> str:
+    return "1 word" if count == 1 else f"{count:,} words"
 
 
 def log_name(internal: str) -> str:
