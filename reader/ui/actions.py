@@ -82,8 +82,9 @@ ARTICLE_ACTIONS = ("read", "favorite", "archive", "delete", "tags")
 IMPORT = ActionSpec("import", "Import…", "File", separator_before=True)
 EXPORT = ActionSpec("export", "Export…", "File")
 
-HIGHLIGHT = ActionSpec("highlight", "Highlight Selection", "Article", keys=("H",),
-                       tip="Highlight the selected text (H)", icon_text="Highlight",
+HIGHLIGHT = ActionSpec("highlight", "Highlight Selection", "Article", keys=("H", "Shift+H"),
+                       tip="Highlight the selected words (H; Shift+H keeps the exact selection)",
+                       icon_text="Highlight",
                        separator_before=True, toolbar=True)  # fmt: skip
 NOTE = ActionSpec("note", "Add Note to Highlight", "Article", keys=("N",))
 ALL_HIGHLIGHTS = ActionSpec("all_highlights", "All Highlights…", "Article", keys=("Ctrl+Shift+H",))

@@ -295,3 +295,26 @@ def test_add_note_from_the_menu_opens_the_hidden_panel_on_that_highlight(
     assert window.highlights.dock.isVisible()
     assert panel.selected_id() == stored.id
     qtbot.waitUntil(panel.note_edit.hasFocus, timeout=2000)
+
+
+def test_h_then_n_on_one_selection_keeps_one_highlight(make_window, qtbot) -> None:
+    window = make_window()
+    _open_sample(window)
+    first = _highlight(window, qtbot)
+    qtbot.keyClick(window.reading_view, Qt.Key.Key_N)  # the app's own hint: "N adds a note"
+    qtbot.keyClick(window.reading_view, Qt.Key.Key_H)  # and H again, on the same selection
+    assert [a.id for a in window.library.annotations(window.current_id)] == [first.id]
+    assert window.highlights.panel.list.count() == 1
+
+
+def test_a_selection_snaps_to_whole_words_and_shift_keeps_it_exact(make_window, qtbot) -> None:
+    window = make_window()
+    _open_sample(window)
+    stored = _highlight(window, qtbot, "mitry Pesk")
+    assert stored.exact == QUOTE
+    window.highlights.controller.delete(stored.id)
+    _select(window, "mitry Pesk")
+    window.reading_view.setFocus()
+    qtbot.keyClick(window.reading_view, Qt.Key.Key_H, Qt.KeyboardModifier.ShiftModifier)
+    (exact,) = window.library.annotations(window.current_id)
+    assert exact.exact == "mitry Pesk"

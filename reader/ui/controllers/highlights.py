@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Signal
-from PySide6.QtGui import QAction, QContextMenuEvent, QHelpEvent, QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QGuiApplication,
+    QHelpEvent,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QMenu, QTextEdit, QToolTip
 
 from reader.core.anchoring import (
@@ -137,6 +144,8 @@ class HighlightController(QObject):
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
+        if start < end and not exact_selection():
+            start, end = whole_words(text, start, end)
         return (start, end) if start < end else None
 
     def at_cursor(self, position: int | None = None) -> Annotation | None:
@@ -154,6 +163,13 @@ class HighlightController(QObject):
         selected = self.selected_range()
         if selected is None or self.article_id is None or self.view.article is None:
             return None
+        same = next(
+            (a for a in self.annotations if not a.orphaned and (a.start, a.end) == selected), None
+        )
+        if same is not None:  # H then N, or H twice: still the one highlight
+            if color is not None and color != same.color:
+                self.set_color(same.id, color)
+            return self.find(same.id)
         color = color or self.current_color
         self.current_color = color
         annotation = new_annotation(self.view.article.text, *selected, color=color, note=note)
@@ -285,3 +301,17 @@ class HighlightController(QObject):
         if actions and first is not None:
             menu.insertSeparator(first)
         return menu
+
+
+def exact_selection() -> bool:
+    """Shift held while highlighting (Shift+H) keeps the selection to the letter."""
+    return bool(QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The range widened to the words it cuts into: "hir and hu" becomes "whir and hum"."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
