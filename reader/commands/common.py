@@ -7,6 +7,7 @@ import argparse
 import io
 import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -82,3 +83,41 @@ def terminal_streams() -> Iterator[None]:
         except (OSError, ValueError):  # a closed pipe: nothing more can be said
             pass
         sys.stdout, sys.stderr = out, err
+
+
+class ProgressLine:
+    """Progress on standard error: rewritten in place on a terminal; into a file or a pipe, a
+    plain line at most every `every_s` seconds (and the last one), never a `\\r`."""
+
+    def __init__(self, stream: TextIO | None = None, every_s: float = 5.0) -> None:
+        self.stream = stream
+        self.every_s = every_s
+        self._last = float("-inf")
+        self._pending = ""
+
+    def _out(self) -> TextIO:
+        return self.stream or sys.stderr
+
+    def _is_terminal(self) -> bool:
+        try:
+            return bool(self._out().isatty())
+        except (AttributeError, ValueError):
+            return False
+
+    def show(self, text: str, final: bool = False) -> None:
+        out = self._out()
+        if self._is_terminal():
+            out.write(f"\r{text}   " + ("\n" if final else ""))
+        else:
+            now = time.monotonic()
+            if not final and now - self._last < self.every_s:
+                self._pending = text
+                return
+            self._last, self._pending = now, ""
+            out.write(text + "\n")
+        out.flush()
+
+    def finish(self) -> None:
+        """The last figures, when a pipe has not had them yet."""
+        if self._pending:
+            self.show(self._pending, final=True)

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from reader.commands.common import ProgressLine
 from reader.core.feeds.interval import format_interval, parse_interval
 from reader.core.feeds.model import DEFAULT_EVERY_S, Feed, FeedOutcome
 from reader.core.feeds.opml import read_opml, write_opml
@@ -186,12 +187,14 @@ def run_refresh(args: argparse.Namespace) -> int:
     )
     cancel = threading.Event()
 
+    line = ProgressLine()
+
     def show(progress: Progress) -> None:
-        sys.stderr.write(
-            f"\r{progress.feeds_done}/{progress.feeds_total} feeds  {progress.added} new  "
-            f"{progress.failed_feeds} failed   "
+        line.show(
+            f"{progress.feeds_done}/{progress.feeds_total} feeds  {progress.added} new  "
+            f"{progress.failed_feeds} failed",
+            final=progress.feeds_done >= progress.feeds_total,
         )
-        sys.stderr.flush()
 
     with _open(args, recognise) as library:
         ids = list(args.ids) or None

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reader.commands.common import ProgressLine
 from reader.core.errors import ReadmarkError
 from reader.core.exporters import EXPORTERS, export, selected_ids
 from reader.core.importers import FORMATS
@@ -69,14 +70,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def progress_printer(stream: Any = None) -> Callable[[Progress], None]:
+    line = ProgressLine(stream)
+
     def show(progress: Progress) -> None:
-        out = stream or sys.stderr
-        out.write(
-            f"\r{progress.done}/{progress.total}  added {progress.added}  "
+        line.show(
+            f"{progress.done}/{progress.total}  added {progress.added}  "
             f"already there {progress.existing}  failed {progress.failed}  "
-            f"{progress.rate_per_s:.1f}/s   "
+            f"{progress.rate_per_s:.1f}/s",
+            final=progress.done >= progress.total,
         )
-        out.flush()
 
     return show
 

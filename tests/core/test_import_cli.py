@@ -86,3 +86,27 @@ def test_cli_lists_import_jobs_with_their_state_and_counts(
 
     assert main([*base, "import"]) == 1
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_progress_into_a_pipe_is_a_few_plain_lines_and_on_a_terminal_one_line() -> None:
+    import io
+
+    from reader.commands.importexport import progress_printer
+    from reader.core.importing.job import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def feed(stream: io.StringIO) -> str:
+        show = progress_printer(stream)
+        for done in range(1, 501):
+            show(Progress(500, done, done, 0, 0, elapsed_s=done / 9, rate_per_s=9.0))
+        return stream.getvalue()
+
+    piped = feed(io.StringIO())
+    assert "\r" not in piped
+    lines = piped.splitlines()
+    assert 1 <= len(lines) <= 3 and lines[-1].startswith("500/500  added 500")
+    shown = feed(Terminal())
+    assert shown.count("\r") == 500 and shown.endswith("\n")
