@@ -246,3 +246,23 @@ def test_a_link_filed_twice_is_added_once_with_both_folders(tmp_path: Path) -> N
     assert report_rows == [("added", ""), ("existing", "listed more than once in the file")]
     assert library.count() == 1
     assert library.tags(ids["https://example.org/rivers"]) == ["Travel", "Winter"]
+
+
+def test_an_export_archives_and_favours_articles_already_there(tmp_path: Path) -> None:
+    library = Library(tmp_path / "library.sqlite3")
+    first = tmp_path / "first.csv"
+    first.write_text(
+        "title,url,time_added,tags,status\n"
+        "Old Lighthouses,https://example.org/lighthouses,1600000000,,unread\n"
+    )
+    policy = FetchPolicy(host_delay_s=0)
+    import_file(library, first, policy=policy, fetcher=fake_fetch)
+    (lighthouses,) = library.live_ids()
+    assert not row(library, lighthouses)["archived"]
+    report = import_file(library, FIXTURES / "pocket_single.csv", policy=policy, fetcher=fake_fetch)
+    statuses = {r.url: r.status for r in report.rows}
+    assert statuses["https://example.org/lighthouses"] == "existing"
+    assert row(library, lighthouses)["archived"]  # Pocket's status=archive reached it
+    library.set_archived(lighthouses, False)  # the person takes it out of the archive ...
+    import_file(library, first, policy=policy, fetcher=fake_fetch)  # ... an unread row keeps that
+    assert not row(library, lighthouses)["archived"]

@@ -47,6 +47,7 @@ def settle_without_request(library: Library, job_id: int, seq: int, data: str) -
     found = None if item.article is not None else find_existing(library, item.url)
     if found is not None:
         library.add_tags(found, item.tags)
+        add_states(library, found, item)
         if item.highlights:
             text = library.get(found).article.text
             add_highlights(library, found, text, item.highlights)
@@ -84,6 +85,7 @@ def store(library: Library, job_id: int, outcome: Outcome) -> str:
             )
         if existing is not None:
             library.add_tags(existing, item.tags)
+            add_states(library, existing, item)
             text = library.get(existing).article.text
             add_highlights(library, existing, text, item.highlights)
             finish(library, job_id, entry.seq, EXISTING, reason, existing)
@@ -95,6 +97,18 @@ def store(library: Library, job_id: int, outcome: Outcome) -> str:
         article_id = save_item(library, item, prepared)
         finish(library, job_id, entry.seq, ADDED, "", article_id)
     return ADDED
+
+
+def add_states(library: Library, article_id: int, item: ImportItem) -> None:
+    """An article already there is archived or made a favourite when the file says so (Pocket's
+    `status=archive`); a state is only ever added, so nothing the person did since is undone.
+    Readmark's own files carry their states exactly and are left to their importer."""
+    if item.article is not None:
+        return
+    if item.archived:
+        library.set_archived(article_id, True)
+    if item.favorite:
+        library.set_favorite(article_id, True)
 
 
 def _content_hash(item: ImportItem) -> str:
