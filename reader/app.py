@@ -66,12 +66,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     from reader.ui.main_window import MainWindow
     from reader.ui.rich_text import show_error_box
     from reader.ui.settings import UiSettings
+    from reader.ui.system_libraries import check as check_system_libraries
     from reader.ui.tasks import TaskRunner
 
+    folder = data_dir(args.data_dir)
+    if QApplication.instance() is None:
+        # Qt would stop the process naming one missing library at best; say all, and how.
+        missing = check_system_libraries(folder)
+        if missing is not None:
+            print(terminal_text(missing), file=sys.stderr)
+            return 1
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Readmark")
     app.setOrganizationName("Readmark")
-    folder = data_dir(args.data_dir)
     scratch = _scratch_copy(folder / "settings.ini") if args.screenshot else None
     settings_file = scratch / "settings.ini" if scratch is not None else folder / "settings.ini"
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
