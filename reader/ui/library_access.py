@@ -12,6 +12,7 @@ from reader.ui.theme import group_of
 
 SORTS = {
     "newest": "Newest first",
+    "recent": "Recently added",
     "relevance": "Best match",
     "oldest": "Oldest first",
     "published": "Published",

@@ -452,3 +452,20 @@ def test_search_hits_are_summaries_with_a_snippet(library: Library) -> None:
     [hit] = library.search("gloucester")
     assert isinstance(hit, SearchHit) and hit.id == article_id and hit.title == "Tide tables"
     assert hit.marked_snippet("<b>", "</b>").endswith("near <b>Gloucester</b>.")
+
+
+def test_recently_added_lists_imported_items_first_whatever_their_saved_date(
+    library: Library,
+) -> None:
+    today = library.add_article(make_article(title="Saved today", url="https://e.org/today"))
+    imported = [
+        library.add_article(
+            make_article(title=f"From 2015 #{n}", url=f"https://e.org/old/{n}"),
+            added_at=f"2015-0{n}-01T00:00:00+00:00",
+        )
+        for n in (1, 2)
+    ]
+    newest = [s.id for s in library.list_articles(10, sort="newest")]
+    recent = [s.id for s in library.list_articles(10, sort="recent")]
+    assert newest[0] == today  # the imported items keep their own dates ...
+    assert recent[:2] == imported[::-1] and recent[2] == today  # ... and can be found on top

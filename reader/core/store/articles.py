@@ -19,6 +19,9 @@ SNIPPET_TOKENS = 24
 
 SORTS: dict[str, str] = {
     "newest": "a.added_at DESC, a.id DESC",
+    # In the order articles came into this library (an import keeps each item's own saved date,
+    # so "newest" puts 500 just-imported items among the old ones; this puts them on top).
+    "recent": "a.id DESC",
     "oldest": "a.added_at ASC, a.id ASC",
     "title": "a.title COLLATE NOCASE ASC, a.id ASC",
     "published": "a.published DESC, a.id DESC",
