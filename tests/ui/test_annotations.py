@@ -318,3 +318,26 @@ def test_a_selection_snaps_to_whole_words_and_shift_keeps_it_exact(make_window, 
     qtbot.keyClick(window.reading_view, Qt.Key.Key_H, Qt.KeyboardModifier.ShiftModifier)
     (exact,) = window.library.annotations(window.current_id)
     assert exact.exact == "mitry Pesk"
+
+
+def test_a_note_reads_as_markdown_in_the_panel_and_marks_its_highlight(make_window, qtbot) -> None:
+    window = make_window()
+    _open_sample(window)
+    stored = _highlight(window, qtbot)
+    (before,) = window.reading_view.extraSelections()
+    assert before.format.underlineStyle().name == "SingleUnderline"
+    window.highlights.controller.set_note(
+        stored.id, "**Key** quote, see [the source](https://example.org)"
+    )
+    panel = window.highlights.panel
+    panel.list.setCurrentRow(0)
+    assert "✎ Key quote, see the source" in panel.list.item(0).text()
+    assert "**" not in panel.list.item(0).text()
+    assert panel.note_view.isVisibleTo(panel)
+    document = panel.note_view.document()
+    assert document.toPlainText().startswith("Key quote, see the source")
+    first = document.begin().begin().fragment()
+    assert first.text() == "Key" and first.charFormat().fontWeight() >= 700
+    # In the text, a highlight with a note is underlined with dashes.
+    (selection,) = window.reading_view.extraSelections()
+    assert selection.format.underlineStyle().name == "DashUnderline"

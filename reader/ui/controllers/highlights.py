@@ -122,7 +122,9 @@ class HighlightController(QObject):
                     continue
                 selection = QTextEdit.ExtraSelection()
                 selection.cursor = self.view.cursor_for(annotation.start, annotation.end)
-                selection.format = highlight_format(annotation.color, page)
+                selection.format = highlight_format(
+                    annotation.color, page, noted=bool(annotation.note.strip())
+                )
                 selections.append(selection)
         self.view.setExtraSelections(selections)
 

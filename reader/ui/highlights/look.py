@@ -27,7 +27,8 @@ def _is_dark(colour: str) -> bool:
     return QColor(colour).lightness() < 100
 
 
-def highlight_format(color: str, page: str) -> QTextCharFormat:
+def highlight_format(color: str, page: str, noted: bool = False) -> QTextCharFormat:
+    """A highlight's look; one with a note is underlined with dashes, so it shows in the text."""
     light_bg, underline, dark_bg = HIGHLIGHT_SHADES.get(color, HIGHLIGHT_SHADES["yellow"])
     dark = _is_dark(page)
     background = QColor(dark_bg if dark else light_bg)
@@ -35,7 +36,11 @@ def highlight_format(color: str, page: str) -> QTextCharFormat:
     fmt = QTextCharFormat()
     fmt.setBackground(background)
     fmt.setFontUnderline(True)
-    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+    fmt.setUnderlineStyle(
+        QTextCharFormat.UnderlineStyle.DashUnderline
+        if noted
+        else QTextCharFormat.UnderlineStyle.SingleUnderline
+    )
     fmt.setUnderlineColor(QColor(light_bg if dark else underline))
     return fmt
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -21,7 +22,7 @@ from reader.core.anchoring import COLORS
 from reader.core.models import Annotation
 from reader.ui.controllers.highlights import HighlightController
 from reader.ui.highlights.look import COLOR_NAMES, AnnotationIdRole, color_icon, preview
-from reader.ui.rich_text import plain_label, tooltip
+from reader.ui.rich_text import note_document, plain_label, tooltip
 
 PANEL_MIN_WIDTH_PX = 200
 
@@ -80,6 +81,13 @@ class AnnotationsPanel(QWidget):
         self.attach_button.clicked.connect(self._on_attach)
         layout.addWidget(self.attach_button)
 
+        # The note as it reads (Markdown rendered, nothing loaded); the box below edits it.
+        self.note_view = QTextBrowser()
+        self.note_view.setOpenLinks(False)
+        self.note_view.setMaximumHeight(110)
+        self.note_view.hide()
+        self._note_document: QTextDocument | None = None
+        layout.addWidget(self.note_view)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setPlaceholderText("Note (Markdown)… saved when you leave the box")
         self.note_edit.setMaximumHeight(110)
@@ -108,8 +116,8 @@ class AnnotationsPanel(QWidget):
         annotations = self.controller.annotations
         for annotation in annotations:
             lines = [preview(annotation.exact)]
-            if annotation.note.strip():
-                lines.append("✎ " + preview(annotation.note, 100))
+            if annotation.note.strip():  # as it reads, without its Markdown marks
+                lines.append("✎ " + preview(note_document(annotation.note).toPlainText(), 100))
             if annotation.orphaned:
                 lines.insert(0, "Not found in this version — select text, then Attach")
             item = QListWidgetItem(color_icon(annotation.color), "\n".join(lines))
@@ -142,10 +150,19 @@ class AnnotationsPanel(QWidget):
         self.note_edit.setEnabled(annotation is not None)
         self.save_note_button.setEnabled(annotation is not None)
         text = annotation.note if annotation is not None else ""
+        self._show_note(text)
         if not self.note_edit.hasFocus():
             self._note_for = annotation.id if annotation is not None else None
             if self.note_edit.toPlainText() != text:
                 self.note_edit.setPlainText(text)
+
+    def _show_note(self, note: str) -> None:
+        if not note.strip():
+            self.note_view.hide()
+            return
+        self._note_document = note_document(note)  # kept: the view does not own it
+        self.note_view.setDocument(self._note_document)
+        self.note_view.show()
 
     def _selected(self) -> Annotation | None:
         selected = self.selected_id()
