@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,22 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from reader.core.capture import (
-    CaptureEndpoint,
-    Capturer,
-    CaptureResult,
-    load_pairing,
-    renew_token,
-)
 from reader.core.errors import ReadmarkError
-from reader.core.importers.saved_pages import add_saved_page
-from reader.core.library import http_image_fetcher
 from reader.core.models import Article, Entity, Mention
 from reader.ui.actions import ActionSpec
 from reader.ui.rich_text import plain_label
+from reader.ui.window_shell import after_first_paint
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the endpoint and the saved-page reader load once the window is on screen
+    from reader.core.capture import CaptureEndpoint, Capturer, CaptureResult
     from reader.ui.features import FeatureContext
+
+# The endpoint starts at the latest this long after the window is built.
+START_LATEST_MS = 2_000
 
 OPEN_SAVED = ActionSpec(
     "open_saved_page",
@@ -90,13 +86,16 @@ class BrowserCapture(QObject):
         self.pair_action = self.shell.add_action(PAIR, self.show_pairing)
         self.shell.widget.installEventFilter(self)
         self.shell.widget.destroyed.connect(lambda *_: self.stop())
-        QTimer.singleShot(0, self.start)  # after the window is built and shown
+        after_first_paint(self.shell.widget, self.start, START_LATEST_MS)
 
     # -- the endpoint -----------------------------------------------------------------------
 
     def start(self) -> None:
         if self.endpoint is not None:
             return
+        from reader.core.capture import CaptureEndpoint, Capturer
+        from reader.core.library import http_image_fetcher
+
         capturer = Capturer(self.path, recognise=self._recognise, fetch_image=http_image_fetcher())
         try:
             endpoint = CaptureEndpoint(
@@ -176,6 +175,8 @@ class BrowserCapture(QObject):
         """Save the page at `path` with its own images (in the background), then show it."""
 
         def work() -> int:
+            from reader.core.importers.saved_pages import add_saved_page
+
             return add_saved_page(self.path, path, recognise=self._recognise)
 
         def done(article_id: int) -> None:
@@ -238,6 +239,8 @@ class PairingDialog(QDialog):
 
     def show_token(self) -> None:
         try:
+            from reader.core.capture import load_pairing
+
             self.token_field.setText(load_pairing(self.capture.path.parent).token)
             self.status.setText(self.capture.status_text())
         except ReadmarkError as exc:
@@ -250,6 +253,8 @@ class PairingDialog(QDialog):
         self.status.setText("Copied. Paste it into the extension's popup.")
 
     def renew(self) -> None:
+        from reader.core.capture import renew_token
+
         try:
             renew_token(self.capture.path.parent)
         except ReadmarkError as exc:
