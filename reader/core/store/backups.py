@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from reader.core.errors import LibraryError, NewerLibraryError
 from reader.core.failures import SQLITE_CORRUPT, SQLITE_NOTADB, database_error, primary_code
 from reader.core.paths import backups_dir
+from reader.core.store import connections
 from reader.core.store.migrations import migrations
 
 KEEP_BACKUPS = 7
@@ -45,6 +47,24 @@ def _open(path: Path, *, read_only: bool) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
+
+
+@contextlib.contextmanager
+def _connection(path: Path, *, read_only: bool) -> Iterator[sqlite3.Connection]:
+    """A connection to `path` through SQLite: this thread's own from the connection manager when
+    the process has that library open (no second handle to a file in use, whose close could
+    touch the locks the open one holds), else one of its own, closed afterwards.
+
+    The second kind serves backup files, and a library no `Library` has open here, so a library
+    that is old, newer or damaged is read as it is, never migrated first."""
+    if connections.holds(path):
+        yield connections.database(path).conn
+        return
+    conn = _open(path, read_only=read_only)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def _now(now: datetime | None) -> datetime:
@@ -80,8 +100,7 @@ def check_backup(path: Path, *, full: bool = True) -> int:
     if not path.is_file():
         raise LibraryError(f"There is no backup file {path}.")
     try:
-        conn = _open(path, read_only=True)
-        try:
+        with _connection(path, read_only=True) as conn:
             pragma = "integrity_check" if full else "quick_check"
             problems = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
             if problems != ["ok"]:
@@ -89,8 +108,6 @@ def check_backup(path: Path, *, full: bool = True) -> int:
                     f"{path} is damaged ({'; '.join(problems[:3])}); it cannot be used as a backup."
                 )
             return _check_library(conn, path)
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         if primary_code(exc) == SQLITE_NOTADB:
             raise LibraryError(f"{path} is not a Readmark library (not an SQLite file).") from exc
@@ -107,8 +124,7 @@ def copy_library(source: Path, dest: Path, *, check: bool = True) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     temporary = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     try:
-        src = _open(source, read_only=True)
-        try:
+        with _connection(source, read_only=True) as src:
             dst = sqlite3.connect(temporary)
             try:
                 src.backup(dst)
@@ -116,8 +132,6 @@ def copy_library(source: Path, dest: Path, *, check: bool = True) -> Path:
                 dst.execute("PRAGMA journal_mode = DELETE")
             finally:
                 dst.close()
-        finally:
-            src.close()
         if check:
             check_backup(temporary, full=False)
         os.replace(temporary, dest)
@@ -164,11 +178,8 @@ def _usable(library: Path) -> bool:
     if not library.is_file():
         return False
     try:
-        conn = _open(library, read_only=True)
-        try:
+        with _connection(library, read_only=True) as conn:
             _check_library(conn, library)
-        finally:
-            conn.close()
     except (sqlite3.DatabaseError, LibraryError):
         return False  # the command that opens it says what is wrong
     return True
@@ -216,16 +227,12 @@ def restore(library: Path, backup: Path, now: datetime | None = None) -> Restore
     else:
         library.parent.mkdir(parents=True, exist_ok=True)
     try:
-        src = _open(backup, read_only=True)
-        try:
-            dst = _open(library, read_only=False)
-            try:
-                src.backup(dst)
-                problems = [str(row[0]) for row in dst.execute("PRAGMA integrity_check")]
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        with (
+            _connection(backup, read_only=True) as src,
+            _connection(library, read_only=False) as dst,
+        ):
+            src.backup(dst)
+            problems = [str(row[0]) for row in dst.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as exc:
         raise database_error(library, exc) from exc
     if problems != ["ok"]:

@@ -111,6 +111,13 @@ def close_all(path: Path) -> None:
                 db.close()
 
 
+def holds(path: Path) -> bool:
+    """Whether this process has the library at `path` open (through a `Library`)."""
+    with _lock:
+        entry = _files.get(_key(path))
+        return entry is not None and entry.users > 0
+
+
 def open_paths() -> list[Path]:
     """The library files this process holds connections to."""
     with _lock:

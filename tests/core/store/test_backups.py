@@ -171,3 +171,31 @@ def test_a_copy_a_killed_process_left_half_written_is_cleared_later(tmp_path: Pa
     os.utime(stale, (time.time() - 2 * 86400, time.time() - 2 * 86400))
     assert rolling_backup(path) is not None
     assert not stale.exists() and fresh.exists()
+
+
+def test_a_library_open_in_this_process_is_backed_up_and_restored_through_its_own_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core.store import backups
+
+    path = tmp_path / "library.sqlite3"
+    opened: list[Path] = []
+    real_open = backups._open
+
+    def recording_open(target: Path, *, read_only: bool) -> sqlite3.Connection:
+        opened.append(target.resolve())
+        return real_open(target, read_only=read_only)
+
+    monkeypatch.setattr(backups, "_open", recording_open)
+    with Library(path) as library:
+        library.add_article(note("Before"))
+        assert rolling_backup(path, now=DAY_ONE) is not None
+        (made,) = list_backups(path)
+        library.add_article(note("After"))
+        restored = restore(path, made, now=DAY_ONE + timedelta(minutes=1))
+        assert restored.articles == 1
+        assert [s.title for s in library.list_articles(10)] == ["Before"]  # reads the restored file
+    # Backup files were opened on their own; the open library never got a second handle.
+    assert path.resolve() not in opened
+    assert made.resolve() in opened
+    assert titles(path) == ["Before"]
