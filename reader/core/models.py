@@ -143,6 +143,13 @@ def _counts(text: str) -> tuple[int, int]:
     return len(_CJK_CHARACTER.sub(" ", text).split()), characters
 
 
+def reading_units(text: str) -> int:
+    """The length of `text` for comparing readings of one page: its words, each CJK character
+    counted as one (those scripts do not separate words)."""
+    words, characters = _counts(text)
+    return words + characters
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """An extracted article: metadata plus blocks.

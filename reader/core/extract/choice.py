@@ -11,21 +11,15 @@ fifth kept aside).
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
 
-from reader.core.models import Block
+from reader.core.models import Block, reading_units
 
 from .blocks import to_blocks
-
-# Words, with each CJK character counted on its own (those scripts do not separate words).
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 
 # trafilatura's reading replaces ours when it is this much longer: it then holds ours and what
 # readability cut off (the other posts of a thread, a product's details). Of two readings of
@@ -106,7 +100,7 @@ class Reading:
 
 
 def reading(name: str, blocks: list[Block]) -> Reading:
-    return Reading(name, blocks, sum(len(_TOKEN.findall(b.text)) for b in blocks))
+    return Reading(name, blocks, sum(reading_units(b.text) for b in blocks))
 
 
 def trafilatura_reading(text: str, url: str | None, fast: bool = True) -> Reading | None:
@@ -152,13 +146,6 @@ def whole_page_reading(page: lxml.html.HtmlElement, url: str | None) -> Reading:
         if form.getparent() is not None and len(form.text_content()) < total / 2:
             form.drop_tree()
     return reading("whole page", to_blocks(body, url))
-
-
-def overlap(first: Reading, second: Reading) -> float:
-    """The share of `first`'s words that `second` holds too."""
-    mine = Counter(_TOKEN.findall(" ".join(b.text for b in first.blocks).casefold()))
-    theirs = Counter(_TOKEN.findall(" ".join(b.text for b in second.blocks).casefold()))
-    return sum((mine & theirs).values()) / max(1, sum(mine.values()))
 
 
 class Candidates:
