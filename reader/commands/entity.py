@@ -9,6 +9,7 @@ import sys
 
 from reader.core.entities import catalog, decisions, recognise
 from reader.core.entities.curation import Rule
+from reader.core.entities.lexicon import LABELS
 from reader.core.entities.xray import xray
 
 from .common import open_library, print_json, print_table
@@ -37,26 +38,6 @@ TYPE_WORDS = {
     "money": "MONEY",
     "quantity": "QUANTITY",
 }
-LABELS = [
-    "PERSON",
-    "NORP",
-    "FAC",
-    "ORG",
-    "GPE",
-    "LOC",
-    "PRODUCT",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-    "DATE",
-    "TIME",
-    "PERCENT",
-    "MONEY",
-    "QUANTITY",
-    "ORDINAL",
-    "CARDINAL",
-]
 
 
 def entity_type(text: str) -> str:

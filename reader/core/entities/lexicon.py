@@ -9,22 +9,13 @@ def _wordset(words: str, sep: str | None = None) -> frozenset[str]:
     return frozenset(w.strip() for w in words.split(sep) if w.strip())
 
 
+# Every OntoNotes label the model gives, the ones that name something first.
+LABELS = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)  # fmt: skip
 # Labels that name something (as opposed to dates, times and quantities).
-NAME_LABELS = frozenset(
-    {
-        "PERSON",
-        "NORP",
-        "FAC",
-        "ORG",
-        "GPE",
-        "LOC",
-        "PRODUCT",
-        "EVENT",
-        "WORK_OF_ART",
-        "LAW",
-        "LANGUAGE",
-    }
-)
+NAME_LABELS = frozenset(LABELS[: LABELS.index("DATE")])
 
 DETERMINERS = frozenset(
     {"the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our"}
